@@ -1,0 +1,93 @@
+"""Tests for utils.plots: each figure has the parts a reader needs (titles, labels, data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from utils.plots import (
+    confusion_matrix,
+    plot_class_balance,
+    plot_confusion_matrix,
+    plot_digits,
+    plot_history,
+    plot_misclassified,
+)
+
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns():
+    matrix = confusion_matrix(np.array([3, 3, 5, 5, 5]), np.array([3, 5, 5, 5, 3]))
+    assert matrix.shape == (10, 10)
+    assert matrix[3, 3] == 1 and matrix[3, 5] == 1 and matrix[5, 5] == 2 and matrix[5, 3] == 1
+    assert matrix.sum() == 5
+
+
+def test_confusion_matrix_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="y_true has shape"):
+        confusion_matrix(np.array([1, 2]), np.array([1]))
+
+
+def test_plot_digits_shows_every_image_with_its_label(mnist):
+    (x_train, y_train), _ = mnist
+    fig = plot_digits(x_train[:12], y_train[:12], title="First twelve", ncols=5)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 12, "3 rows of 5 minus the 3 unused axes"
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["5", "0", "4"]
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), x_train[0])
+    assert fig._suptitle.get_text() == "First twelve"
+
+
+def test_plot_digits_accepts_channel_last_images_and_rejects_mismatches():
+    assert len(plot_digits(np.zeros((2, 28, 28, 1)), [1, 2], title="t").axes) == 2
+    with pytest.raises(ValueError, match="2 images but 3 labels"):
+        plot_digits(np.zeros((2, 28, 28)), [1, 2, 3], title="t")
+    with pytest.raises(ValueError, match="no images"):
+        plot_digits(np.zeros((0, 28, 28)), [], title="t")
+
+
+def test_plot_class_balance_draws_one_bar_per_digit_per_split(mnist):
+    (_, y_train), (_, y_test) = mnist
+    fig = plot_class_balance({"train": y_train, "test": y_test})
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert len(heights) == 20
+    assert heights[:10] == np.bincount(y_train).tolist()
+    assert ax.get_ylabel() == "number of images" and ax.get_title()
+
+
+def test_plot_history_draws_training_and_validation_curves():
+    history = {"loss": [0.3, 0.1, 0.05], "accuracy": [0.9, 0.97, 0.99], "val_loss": [0.2, 0.1, 0.1], "val_accuracy": [0.95, 0.98, 0.98]}
+    fig = plot_history(history)
+    loss_ax, accuracy_ax = fig.axes
+    assert [line.get_label() for line in loss_ax.lines] == ["training", "validation"]
+    np.testing.assert_allclose(accuracy_ax.lines[0].get_ydata(), history["accuracy"])
+    np.testing.assert_array_equal(accuracy_ax.lines[0].get_xdata(), [1, 2, 3])
+    assert loss_ax.get_xlabel() == "epoch" and accuracy_ax.get_ylabel() == "accuracy"
+
+
+def test_plot_history_says_what_to_pass_when_given_the_wrong_thing():
+    with pytest.raises(ValueError, match=r"model.fit\(...\).history"):
+        plot_history({"loss": [1.0]})
+
+
+def test_plot_confusion_matrix_writes_counts_in_non_empty_cells():
+    fig = plot_confusion_matrix(np.array([[50, 0], [3, 40]]), title="Two classes")
+    ax = fig.axes[0]
+    assert sorted(text.get_text() for text in ax.texts) == ["3", "40", "50"]
+    assert ax.get_title() == "Two classes" and ax.get_xlabel() == "predicted digit"
+    with pytest.raises(ValueError, match="square"):
+        plot_confusion_matrix(np.zeros((2, 3)))
+
+
+def test_plot_misclassified_shows_only_wrong_predictions(mnist):
+    _, (x_test, y_test) = mnist
+    y_pred = y_test.copy()
+    y_pred[[4, 9]] = (y_test[[4, 9]] + 1) % 10
+    fig = plot_misclassified(x_test[:20], y_test[:20], y_pred[:20])
+    assert [ax.get_title() for ax in fig.axes] == [
+        f"true {y_test[4]} → {y_pred[4]}",
+        f"true {y_test[9]} → {y_pred[9]}",
+    ]
+    with pytest.raises(ValueError, match="nothing to show"):
+        plot_misclassified(x_test[:5], y_test[:5], y_test[:5])

@@ -1,0 +1,170 @@
+"""The figures the notebooks share. Each function draws one figure and returns it.
+
+Every function returns the matplotlib ``Figure`` so a notebook can show or tweak it and a test
+can inspect it; none of them prints or reads global state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+DIGITS = list(range(10))
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 10) -> np.ndarray:
+    """Count how often each true class (row) was predicted as each class (column).
+
+    Example:
+        >>> confusion_matrix(np.array([0, 1, 1]), np.array([0, 1, 0]), num_classes=2)
+        array([[1, 0],
+               [1, 1]])
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix
+
+
+def plot_digits(
+    images: np.ndarray,
+    labels: Sequence[str] | Sequence[int],
+    title: str,
+    ncols: int = 10,
+) -> Figure:
+    """Show grey-scale digits in a grid, each captioned with its label.
+
+    Example:
+        >>> fig = plot_digits(np.zeros((3, 28, 28)), [0, 1, 2], title="Three blank digits")
+        >>> len(fig.axes)
+        3
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if len(images) != len(labels):
+        raise ValueError(f"got {len(images)} images but {len(labels)} labels")
+    if len(images) == 0:
+        raise ValueError("there are no images to show")
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.35 * nrows + 0.5), squeeze=False)
+    for ax in axes.flat[len(images) :]:
+        fig.delaxes(ax)
+    for ax, image, label in zip(axes.flat, images, labels):
+        ax.imshow(image, cmap="gray_r")
+        ax.set_title(str(label), fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_balance(splits: Mapping[str, np.ndarray]) -> Figure:
+    """Bar chart of how many images each digit has, one group of bars per split.
+
+    Example:
+        >>> fig = plot_class_balance({"train": np.array([0, 1, 1]), "test": np.array([1])})
+        >>> fig.axes[0].get_xlabel()
+        'digit'
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    width = 0.8 / len(splits)
+    for i, (name, labels) in enumerate(splits.items()):
+        counts = np.bincount(np.asarray(labels), minlength=10)
+        ax.bar(np.arange(10) + (i - (len(splits) - 1) / 2) * width, counts, width, label=name)
+    ax.set_xticks(DIGITS)
+    ax.set_xlabel("digit")
+    ax.set_ylabel("number of images")
+    ax.set_title("How many images of each digit")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: Mapping[str, Sequence[float]]) -> Figure:
+    """Loss and accuracy per epoch, side by side (pass ``model.fit(...).history``).
+
+    Validation curves (keys starting with ``val_``) are drawn too when present.
+
+    Example:
+        >>> fig = plot_history({"loss": [0.5, 0.2], "accuracy": [0.8, 0.9]})
+        >>> [ax.get_title() for ax in fig.axes]
+        ['Loss', 'Accuracy']
+    """
+    missing = {"loss", "accuracy"} - set(history)
+    if missing:
+        raise ValueError(f"history has no {sorted(missing)}: pass model.fit(...).history")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for ax, metric in zip(axes, ("loss", "accuracy")):
+        epochs = np.arange(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], "o-", label="training")
+        if f"val_{metric}" in history:
+            ax.plot(epochs, history[f"val_{metric}"], "s--", label="validation")
+        ax.set_title(metric.capitalize())
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_xticks(epochs)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(matrix: np.ndarray, title: str = "Confusion matrix") -> Figure:
+    """Draw a confusion matrix with the count written in every non-empty cell.
+
+    The diagonal (correct answers) dwarfs the rest, so colours use a log scale.
+
+    Example:
+        >>> fig = plot_confusion_matrix(np.array([[5, 1], [0, 7]]))
+        >>> fig.axes[0].get_ylabel()
+        'true digit'
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"a confusion matrix is square, got shape {matrix.shape}")
+    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    ax.imshow(np.log1p(matrix), cmap="Blues")
+    threshold = np.log1p(matrix).max() / 2
+    for (row, col), count in np.ndenumerate(matrix):
+        if count:
+            colour = "white" if np.log1p(count) > threshold else "black"
+            ax.text(col, row, str(count), ha="center", va="center", fontsize=8, color=colour)
+    ticks = np.arange(len(matrix))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_misclassified(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    count: int = 20,
+    title: str = "Misclassified test digits",
+) -> Figure:
+    """Gallery of the first ``count`` images whose prediction is wrong, captioned
+    "true → predicted".
+
+    Example:
+        >>> fig = plot_misclassified(np.zeros((3, 28, 28)), np.array([1, 2, 3]), np.array([1, 7, 3]))
+        >>> fig.axes[0].get_title()
+        'true 2 → 7'
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    wrong = np.flatnonzero(y_true != y_pred)[:count]
+    if len(wrong) == 0:
+        raise ValueError("every prediction is correct: there is nothing to show")
+    captions = [f"true {y_true[i]} → {y_pred[i]}" for i in wrong]
+    return plot_digits(np.asarray(images)[wrong], captions, title=title, ncols=min(10, len(wrong)))
