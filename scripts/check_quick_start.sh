@@ -15,7 +15,7 @@ trap cleanup EXIT
 
 git clone --quiet "$root" "$work/repo"
 cd "$work/repo"
-command=$(grep -m1 -E '^python3 -m venv .* jupyter lab ' README.md) || {
+command=$(grep -m1 -E '^python3 -m venv .*jupyter lab ' README.md) || {
   echo "The README has no quick-start line that ends by opening JupyterLab." >&2; exit 1; }
 notebook=${command##* }
 echo "README command: $command"
