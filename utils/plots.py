@@ -83,7 +83,8 @@ def plot_class_balance(splits: Mapping[str, np.ndarray]) -> Figure:
     ax.set_xlabel("digit")
     ax.set_ylabel("number of images")
     ax.set_title("How many images of each digit")
-    ax.legend()
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.25)  # room for the legend above the bars
+    ax.legend(loc="upper center", ncols=len(splits))
     fig.tight_layout()
     return fig
 
