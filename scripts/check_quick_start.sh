@@ -12,6 +12,7 @@ work=$(mktemp -d)
 lab_pid=""
 cleanup() { [[ -n $lab_pid ]] && kill "$lab_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'exit 1' INT TERM  # so that an interrupted check still stops its JupyterLab
 
 git clone --quiet "$root" "$work/repo"
 cd "$work/repo"
@@ -27,13 +28,14 @@ headless="--no-browser --ServerApp.port=$port --IdentityProvider.token=$token"
 eval "$command $headless" > "$work/lab.log" 2>&1 &
 lab_pid=$!
 
-url="http://127.0.0.1:$port/api/contents/$notebook?content=0&token=$token"
-for _ in $(seq 600); do  # the setup part installs first: allow up to 10 minutes
+# Given a notebook, JupyterLab serves the notebook's folder: look for it by name there.
+url="http://127.0.0.1:$port/api/contents/$(basename "$notebook")?content=0&token=$token"
+for _ in $(seq 900); do  # the setup part installs first: allow up to 15 minutes
   if curl -fsS "$url" > /dev/null 2>&1; then break; fi
   kill -0 "$lab_pid" 2>/dev/null || { tail -20 "$work/lab.log"; echo "The command failed." >&2; exit 1; }
   sleep 1
 done
-curl -fsS "$url" | python3 -c 'import json, sys; print("JupyterLab serves", json.load(sys.stdin)["path"])'
+curl -fsS "$url" | python3 -c 'import json, sys; print("JupyterLab serves", json.load(sys.stdin)["name"])'
 curl -fsS "http://127.0.0.1:$port/lab?token=$token" | grep -q "JupyterLab" && echo "JupyterLab's page loads"
 
 .venv/bin/jupyter nbconvert --to notebook --execute --output "$work/ran.ipynb" "$notebook" 2> "$work/nbconvert.log" \
