@@ -2,7 +2,7 @@
 
 Measure (from the repository's root; nothing else should be running):
 
-    .venv/bin/python scripts/benchmark_notebooks.py --cpus 2 --out benchmarks/cpu2.json
+    .venv/bin/python scripts/benchmark_notebooks.py --cpus 2 --out benchmarks/cpu2.json [--save]
     .venv/bin/python scripts/benchmark_notebooks.py --cpus 1 --out benchmarks/cpu1.json notebooks/03_*.ipynb
 
 Publish what was measured (README table and each notebook's "**Runs in**" line):
@@ -59,16 +59,23 @@ class PeakMemory:
         return self.peak
 
 
-def measure(path: Path) -> dict[str, float | str]:
-    """Run one notebook top to bottom; return its wall time and its kernel's peak memory."""
+def measure(path: Path, save: bool = False) -> dict[str, float | str]:
+    """Run one notebook top to bottom; return its wall time and its kernel's peak memory.
+
+    With ``save``, the notebook is written back with the outputs of this run (like
+    ``jupyter nbconvert --execute --inplace``), so committed outputs and timings match."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=3600, resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=3600, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     with client.setup_kernel():
         memory = PeakMemory(client.km.provisioner.process.pid)
         for index, cell in enumerate(client.nb.cells):
             client.execute_cell(cell, index)
         peak = memory.stop()
+    if save:
+        nbformat.write(client.nb, path)
     return {"notebook": path.name, "seconds": round(time.perf_counter() - start, 1), "peak_mb": round(peak / 2**20)}
 
 
@@ -130,6 +137,7 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--cpus", type=int, help="pin the run to this many CPU cores")
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
+    parser.add_argument("--save", action="store_true", help="write each notebook back with this run's outputs")
     parser.add_argument("--publish", action="store_true", help="update README and headers from benchmarks/")
     args = parser.parse_args()
     if args.publish:
@@ -140,7 +148,7 @@ def main() -> None:
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     rows = []
     for path in paths:
-        rows.append(measure(path.resolve()))
+        rows.append(measure(path.resolve(), save=args.save))
         print(f"{rows[-1]['notebook']}: {rows[-1]['seconds']} s, peak {rows[-1]['peak_mb']} MB", flush=True)
     if args.out:
         cpus = len(os.sched_getaffinity(0))
