@@ -9,8 +9,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-lab_pid=""
-cleanup() { [[ -n $lab_pid ]] && kill "$lab_pid" 2>/dev/null; rm -rf "$work"; }
+lab_pid="" port=""
+cleanup() {  # the command runs in a subshell: stop its JupyterLab by the port it was given
+  [[ -n $port ]] && pkill -f -- "--ServerApp.port=$port" 2>/dev/null
+  [[ -n $lab_pid ]] && kill "$lab_pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 1' INT TERM  # so that an interrupted check still stops its JupyterLab
 
