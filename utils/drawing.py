@@ -149,7 +149,7 @@ def read_image(path: str | pathlib.Path) -> np.ndarray:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, DrawingError):
             raise
-        raise DrawingError(f"{path.name} is not an image Pillow can read (PNG or JPEG expected): {error}.") from None
+        raise DrawingError(f"{path.name} is not an image Pillow can read: save it as PNG or JPEG and try again.") from None
     except Image.DecompressionBombError:
         raise DrawingError(f"{path.name} is too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels.") from None
     rgba = np.asarray(picture).astype(np.float32)
@@ -198,10 +198,10 @@ def describe(probabilities: np.ndarray) -> str:
 
     Example:
         >>> describe(np.array([0.01] * 9 + [0.91]))
-        'The network reads a 9 (91.0 % sure).'
+        'The network reads a 9 (91.00 % sure).'
     """
     best = int(np.argmax(probabilities))
-    return f"The network reads a {best} ({100 * float(probabilities[best]):.1f} % sure)."
+    return f"The network reads a {best} ({100 * float(probabilities[best]):.2f} % sure)."
 
 
 _ESM = """
@@ -296,7 +296,7 @@ class DrawingPad(anywidget.AnyWidget):
         >>> pad = DrawingPad(Uniform())
         >>> pad.strokes = [[[140, 40], [140, 240]]]
         >>> pad.prediction
-        'The network reads a 0 (10.0 % sure).'
+        'The network reads a 0 (10.00 % sure).'
     """
 
     _esm = _ESM
@@ -308,6 +308,9 @@ class DrawingPad(anywidget.AnyWidget):
     def __init__(self, model: Classifier, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._model = model
+
+    def __repr__(self) -> str:  # what shows where the canvas cannot (no kernel, a static view)
+        return "DrawingPad: a canvas to draw a digit on; it needs a running kernel to appear."
 
     @traitlets.observe("strokes")
     def _on_strokes(self, change: dict[str, Any]) -> None:
