@@ -3,8 +3,9 @@
 Starts JupyterLab on 127.0.0.1 (a free port, a random token, the repository as its root), opens
 notebooks/09_draw_your_own_digit.ipynb in the system's Chromium through Playwright (Playwright's
 own browser download cannot work without internet), runs all cells, draws a "1" with mouse
-events on the canvas and checks that the network's answer appears under it. The screenshot is
-kept in artifacts/draw_your_own_digit.png. Every wait is bounded.
+events on the canvas and checks that the network's answer appears under it; then Undo, the same
+stroke with touch events, and Clear. The screenshot is kept in artifacts/draw_your_own_digit.png
+(artifacts/draw_your_own_digit_failure.png when it fails). Every wait is bounded.
 
 Chromium comes from Debian (``apt-get install -y chromium``). Without it the test is skipped
 on a workstation, but in CI (``CI`` set) it fails, so the canvas is always tested there.
@@ -84,6 +85,8 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(jupyterlab):
     from playwright.sync_api import expect, sync_playwright
 
     url, token = jupyterlab
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(f"CI is set but there is no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` first")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -91,7 +94,7 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(jupyterlab):
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, has_touch=True)
         page.set_default_timeout(60_000)
         try:
             page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}&reset", timeout=90_000)
@@ -122,8 +125,24 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(jupyterlab):
             expect(prediction).to_contain_text("The network reads a", timeout=60_000)
             text = prediction.inner_text()
             page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit.png"), full_page=False)
-            print(f"browser saw: {text!r}")
+            print(f"browser saw, after a mouse stroke: {text!r}")
             assert text.startswith("The network reads a 1 ("), text
+
+            page.locator(".drawing-pad button.undo").click()
+            expect(prediction).to_have_text("The canvas is empty: draw a digit in the black square.", timeout=30_000)
+
+            # The same stroke with a finger: touch events, which the canvas receives as pointer events.
+            touch = page.context.new_cdp_session(page)
+            ys = [box["y"] + (0.15 + 0.035 * step) * box["height"] for step in range(21)]
+            touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]})
+            for y in ys[1:]:
+                touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+            touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
+            print(f"browser saw, after Undo and a touch stroke: {prediction.inner_text()!r}")
+
+            page.locator(".drawing-pad button.clear").click()
+            expect(prediction).to_have_text("The canvas is empty: draw a digit in the black square.", timeout=30_000)
         except Exception as error:
             page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit_failure.png"))
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
