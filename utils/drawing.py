@@ -199,9 +199,11 @@ def describe(probabilities: np.ndarray) -> str:
     Example:
         >>> describe(np.array([0.01] * 9 + [0.91]))
         'The network reads a 9 (91.00 % sure).'
+        >>> describe(np.eye(10)[8])
+        'The network reads an 8 (100.00 % sure).'
     """
     best = int(np.argmax(probabilities))
-    return f"The network reads a {best} ({100 * float(probabilities[best]):.2f} % sure)."
+    return f"The network reads {'an' if best == 8 else 'a'} {best} ({100 * float(probabilities[best]):.2f} % sure)."
 
 
 _ESM = """
@@ -253,7 +255,15 @@ function render({ model, el }) {
   }
   // Pointer events cover mouse, pen and touch alike; touch-action:none stops the page scrolling.
   pad.addEventListener("pointerdown", (e) => { pad.setPointerCapture(e.pointerId); current = [point(e)]; redraw(); });
-  pad.addEventListener("pointermove", (e) => { if (current) { current.push(point(e)); redraw(); } });
+  let lastSent = 0;  // while the pen moves, send the strokes so far at most four times a second
+  pad.addEventListener("pointermove", (e) => {
+    if (!current) return;
+    current.push(point(e)); redraw();
+    if (e.timeStamp - lastSent > 250) {
+      lastSent = e.timeStamp;
+      model.set("strokes", strokes.concat([current]).map((s) => s.slice())); model.save_changes();
+    }
+  });
   const finish = () => { if (current) { strokes.push(current); current = null; redraw(); send(); } };
   pad.addEventListener("pointerup", finish);
   pad.addEventListener("pointercancel", finish);
@@ -286,7 +296,7 @@ export default { render };
 class DrawingPad(anywidget.AnyWidget):
     """A canvas to draw a digit on, with the 28×28 image the network sees and its ten probabilities.
 
-    The browser sends the strokes (``strokes``); Python renders them, prepares the digit, asks
+    The browser sends the strokes (``strokes``) while the pen moves and when it lifts; Python renders them, prepares the digit, asks
     the model and sends back ``digit`` (784 grey levels), ``probabilities`` and ``prediction``,
     which the browser draws. It works wherever anywidget does (JupyterLab, Colab, VS Code).
 
