@@ -22,3 +22,16 @@ def mnist():
 def close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def trained_model_path():
+    """notebooks/models/mnist_convnet.keras, trained by running notebook 03 if it is missing."""
+    from pathlib import Path
+
+    from utils.notebooks import run_notebook
+
+    path = Path(__file__).parents[1] / "notebooks" / "models" / "mnist_convnet.keras"
+    if not path.exists():
+        run_notebook(path.parents[1] / "03_prepare_mnist_and_train.ipynb")
+    return path
