@@ -281,6 +281,8 @@ def check_test_accuracy(model: Any, x_test: np.ndarray, y_test: np.ndarray, mini
         >>> check_test_accuracy(model, x_test, y_test, minimum=0.97)  # doctest: +SKIP
         ✅ Right: 97.85 % on the 10,000 test images, above the bar of 97.00 %.
     """
+    if model is None:
+        raise NotDoneYet("the model is still None: build it and train it in the cells above, then run this cell again.")
     _require_model(model, "model", "build and train the model")
     labels = _as_labels(y_test)
     try:
