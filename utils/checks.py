@@ -1,0 +1,362 @@
+"""Instant feedback for the exercises in ``exercises/``: one check per question.
+
+A check takes the student's answer and either returns ``Passed`` (shown as ``✅ Right: …``) or
+raises ``CheckFailed`` saying *what* is wrong and giving a hint, e.g. ``❌ Not right yet: layer 2
+(conv2d_1, Conv2D) outputs (11, 11, 64), you wrote (12, 12, 64). Without padding a 3×3 Conv2D
+loses 2 pixels per side``. An answer still at its starting value (``None``) raises
+``NotDoneYet`` instead: ``⏳ Not done yet: …``.
+
+Both exceptions print as that one line in a notebook, without a traceback (IPython shows what
+``_render_traceback_`` returns). They are still errors, which is how the autograder (nbgrader)
+sees that a test cell failed; its feedback to the student is the same line.
+
+Checks are tolerant where they should be: they compare shapes, layer types, counts and
+accuracy *ranges*, never exact floats. Keras is not imported here: layers are recognised by
+their class names, so the checks also work on models loaded from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+AUGMENTATION_LAYERS = ("RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
+                       "RandomCrop", "RandomBrightness", "RandomFlip")  # fmt: skip
+REGULARIZATION_LAYERS = ("Dropout", "SpatialDropout2D", "BatchNormalization")
+
+
+class CheckFailed(Exception):
+    """The answer is wrong; the message says what is wrong and what to try."""
+
+    prefix = "❌ Not right yet: "
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: one friendly line."""
+        return [self.prefix + str(self)]
+
+
+class NotDoneYet(CheckFailed):
+    """The answer is still at its starting value: the exercise has not been done."""
+
+    prefix = "⏳ Not done yet: "
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A right answer; in a notebook it shows as ``✅ Right: <message>``."""
+
+    message: str
+
+    def __repr__(self) -> str:
+        return f"✅ Right: {self.message}"
+
+
+def _layer_kind(layer: Any) -> str:
+    return type(layer).__name__
+
+
+def _require_model(model: Any, name: str, what: str) -> None:
+    """Raise NotDoneYet for ``None`` and CheckFailed for anything that is not a Keras model."""
+    if model is None:
+        raise NotDoneYet(f"`{name}` is still None: {what}, assign it to `{name}` and run the cell again.")
+    if not hasattr(model, "layers") or not hasattr(model, "predict"):
+        raise CheckFailed(f"`{name}` should be a Keras model, but it is a {type(model).__name__}.")
+
+
+def layer_output_shapes(model: Any) -> list[tuple[int, ...]]:
+    """The output shape of every layer of a built model, without the batch size.
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3)])
+        >>> layer_output_shapes(model)
+        [(26, 26, 8)]
+    """
+    try:
+        return [tuple(int(d) for d in layer.output.shape[1:]) for layer in model.layers]
+    except (AttributeError, ValueError, TypeError) as error:
+        raise CheckFailed(
+            "the model is not built, so its layers have no output shapes yet: start it with "
+            "`keras.Input(shape=(28, 28, 1))`."
+        ) from error
+
+
+def _shape_hint(layer: Any, input_shape: tuple[int, ...], expected: tuple[int, ...], given: tuple) -> str:
+    """Why a layer's output shape is what it is, aimed at the mistake the student made."""
+    kind = _layer_kind(layer)
+    if kind == "Conv2D":
+        k = layer.kernel_size[0]
+        if expected[-1] != (given[-1] if given else None):
+            return f"A Conv2D outputs one channel per filter: this one has filters={layer.filters}."
+        if layer.padding == "same":
+            return "This Conv2D has padding='same', which keeps height and width unchanged."
+        return (f"Without padding a {k}×{k} Conv2D loses {k - 1} pixels per side "
+                f"({input_shape[0]} → {input_shape[0] - k + 1}): did you add padding?")  # fmt: skip
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        p = layer.pool_size[0]
+        return f"Pooling divides height and width by {p}, rounding down, and keeps the channels."
+    if kind == "Flatten":
+        return "Flatten multiplies its input's height × width × channels into one number."
+    if kind == "Dense":
+        return f"A Dense layer outputs one number per unit: this one has units={layer.units}."
+    return f"A {kind} layer does not change the shape of its input."
+
+
+def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any) -> Passed:
+    """Compare predicted output shapes, one per layer and without the batch size, with Keras's.
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3)])
+        >>> check_output_shapes([(26, 26, 8)], model)
+        ✅ Right: all 1 output shapes match Keras.
+    """
+    if predicted is None:
+        raise NotDoneYet("`predicted_shapes` is still None: write one shape per layer, "
+                         "e.g. [(26, 26, 32), …], then run the cell again.")  # fmt: skip
+    actual = layer_output_shapes(model)
+    predicted = list(predicted)
+    if len(predicted) != len(actual):
+        raise CheckFailed(f"you gave {len(predicted)} shapes but the model has {len(actual)} layers: "
+                          "write one shape per layer (the Input is not a layer).")  # fmt: skip
+    input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    for number, (layer, given, expected) in enumerate(zip(model.layers, predicted, actual), start=1):
+        try:
+            given = tuple(given)
+        except TypeError:
+            given = (given,)
+        if len(given) == len(expected) + 1 and given[0] is None:
+            raise CheckFailed(f"leave out the batch size: write {given[1:]}, not {given}.")
+        if given != expected:
+            hint = _shape_hint(layer, input_shape, expected, given)
+            raise CheckFailed(f"layer {number} ({layer.name}, {_layer_kind(layer)}) outputs "
+                              f"{expected}, you wrote {given}. {hint}")  # fmt: skip
+        input_shape = expected
+    return Passed(f"all {len(actual)} output shapes match Keras.")
+
+
+def check_parameter_count(predicted: int | None, model: Any) -> Passed:
+    """Compare a predicted number of parameters with the model's.
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3)])
+        >>> check_parameter_count(80, model)
+        ✅ Right: the model has 80 parameters.
+    """
+    if predicted is None:
+        raise NotDoneYet("`predicted_parameters` is still None: work out the total, then run the cell again.")
+    if not isinstance(predicted, (int, np.integer)):
+        raise CheckFailed(f"the number of parameters is a whole number; you gave a {type(predicted).__name__}.")
+    total = int(model.count_params())
+    if predicted == total:
+        return Passed(f"the model has {total:,} parameters.")
+    biases = sum(int(layer.bias.shape[0]) for layer in model.layers if getattr(layer, "bias", None) is not None)
+    if predicted == total - biases:
+        raise CheckFailed("you left out the biases: every filter and every Dense unit has one bias too.")
+    raise CheckFailed(
+        f"you wrote {predicted:,}, which is {'more' if predicted > total else 'less'} than the model has. "
+        "A Conv2D has k·k·c·f + f parameters (c input channels, f filters), a Dense layer "
+        "inputs·units + units; pooling and Flatten have none."
+    )
+
+
+def check_mlp(model: Any) -> Passed:
+    """Check a dense-only classifier: 28×28 digits in, 10 probabilities out, a hidden layer.
+
+    Example:
+        >>> import keras
+        >>> mlp = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+        ...                         keras.layers.Dense(16, activation="relu"),
+        ...                         keras.layers.Dense(10, activation="softmax")])
+        >>> check_mlp(mlp)
+        ✅ Right: a dense network with 1 hidden layer and 12,730 parameters.
+    """
+    _require_model(model, "model", "build the MLP")
+    kinds = [_layer_kind(layer) for layer in model.layers]
+    if "Conv2D" in kinds:
+        raise CheckFailed("an MLP has no Conv2D layers: only Flatten and Dense layers.")
+    input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    if input_shape not in ((28, 28, 1), (28, 28), (784,)):
+        raise CheckFailed(f"the model takes inputs of shape {input_shape}; use keras.Input(shape=(28, 28, 1)) "
+                          "so it reads the same images as the convnet.")  # fmt: skip
+    if len(input_shape) > 1 and "Flatten" not in kinds:
+        raise CheckFailed("Dense layers need a flat vector: start with layers.Flatten().")
+    dense = [layer for layer in model.layers if _layer_kind(layer) == "Dense"]
+    _require_softmax_output(model)
+    if len(dense) < 2:
+        raise CheckFailed("add at least one hidden Dense layer (e.g. 512 units, relu) before the output layer.")
+    return Passed(f"a dense network with {len(dense) - 1} hidden layer{'s' * (len(dense) > 2)} "
+                  f"and {model.count_params():,} parameters.")  # fmt: skip
+
+
+def _require_softmax_output(model: Any) -> None:
+    """The last layer must give 10 probabilities."""
+    last = model.layers[-1]
+    output = tuple(int(d) for d in last.output.shape[1:])
+    if output != (10,):
+        raise CheckFailed(f"the model outputs shape {output}; it needs one probability per digit: (10,).")
+    activation = getattr(getattr(last, "activation", None), "__name__", None)
+    if activation != "softmax":
+        raise CheckFailed(f"the last layer's activation is {activation!r}; use 'softmax' so the 10 outputs are "
+                          "probabilities, as categorical_crossentropy expects.")  # fmt: skip
+
+
+def check_regularized(model: Any) -> Passed:
+    """Check a convnet that has Dropout or BatchNormalization, placed where it can help.
+
+    Example:
+        >>> import keras
+        >>> net = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),
+        ...                         keras.layers.Flatten(), keras.layers.Dropout(0.5),
+        ...                         keras.layers.Dense(10, activation="softmax")])
+        >>> check_regularized(net)
+        ✅ Right: a convnet with Dropout.
+    """
+    _require_model(model, "regularized_model", "build the convnet with Dropout or BatchNormalization")
+    kinds = [_layer_kind(layer) for layer in model.layers]
+    if "Conv2D" not in kinds:
+        raise CheckFailed("start from the convnet of the lesson: it has Conv2D layers.")
+    found = [kind for kind in REGULARIZATION_LAYERS if kind in kinds]
+    if not found:
+        raise CheckFailed("the model has no Dropout or BatchNormalization layer: add one, "
+                          "e.g. layers.Dropout(0.5) before the last Dense layer.")  # fmt: skip
+    if kinds[-1] in REGULARIZATION_LAYERS:
+        raise CheckFailed(f"{kinds[-1]} is the last layer, after the softmax: put it before the output layer.")
+    for layer in model.layers:
+        if _layer_kind(layer) == "Dropout" and not 0 < layer.rate < 0.9:
+            raise CheckFailed(f"Dropout rate {layer.rate} drops {'nothing' if layer.rate <= 0 else 'almost everything'}: "
+                              "use a rate between 0.2 and 0.5.")  # fmt: skip
+    _require_softmax_output(model)
+    return Passed(f"a convnet with {' and '.join(found)}.")
+
+
+def check_augmentation(model: Any) -> Passed:
+    """Check that a model augments its inputs with random layers that keep a digit a digit.
+
+    Example:
+        >>> import keras
+        >>> net = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.RandomRotation(0.05),
+        ...                         keras.layers.Conv2D(8, 3), keras.layers.Flatten(),
+        ...                         keras.layers.Dense(10, activation="softmax")])
+        >>> check_augmentation(net)
+        ✅ Right: the model augments its inputs with RandomRotation.
+    """
+    _require_model(model, "augmented_model", "build the convnet with augmentation layers")
+    kinds = [_layer_kind(layer) for layer in model.layers]
+    used = [kind for kind in kinds if kind in AUGMENTATION_LAYERS]
+    if not used:
+        raise CheckFailed("the model has no augmentation layer: add e.g. layers.RandomRotation(0.05) "
+                          "and layers.RandomTranslation(0.1, 0.1) before the first Conv2D.")  # fmt: skip
+    if "RandomFlip" in used:
+        raise CheckFailed("RandomFlip mirrors digits, and a mirrored 2 or 7 is no longer that digit: "
+                          "use small rotations, shifts or zooms instead.")  # fmt: skip
+    for layer in model.layers:
+        if _layer_kind(layer) == "RandomRotation":
+            factor = max(abs(float(f)) for f in np.atleast_1d(layer.factor))
+            if factor > 0.1:
+                raise CheckFailed(f"RandomRotation({factor}) turns digits by up to {factor * 360:.0f}°: a 6 "
+                                  "becomes a 9. Keep the factor at 0.1 or less (36°).")  # fmt: skip
+    if "Conv2D" in kinds and kinds.index("Conv2D") < max(kinds.index(kind) for kind in used):
+        raise CheckFailed("put the augmentation layers first, before the first Conv2D: they change images.")
+    _require_softmax_output(model)
+    return Passed(f"the model augments its inputs with {', '.join(used)}.")
+
+
+def _as_labels(y: np.ndarray) -> np.ndarray:
+    """Integer labels from integer or one-hot labels."""
+    y = np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 else y
+
+
+def check_test_accuracy(model: Any, x_test: np.ndarray, y_test: np.ndarray, minimum: float) -> Passed:
+    """Measure a model's accuracy on the test set and compare it with a bar (a fraction).
+
+    Labels may be integers or one-hot. The model is not modified.
+
+    Example:
+        >>> check_test_accuracy(model, x_test, y_test, minimum=0.97)  # doctest: +SKIP
+        ✅ Right: 97.85 % on the 10,000 test images, above the bar of 97.00 %.
+    """
+    if model is None:
+        raise NotDoneYet("the model is still None: build it and train it in the cells above, then run this cell again.")
+    _require_model(model, "model", "build and train the model")
+    labels = _as_labels(y_test)
+    try:
+        predictions = np.asarray(model.predict(x_test, verbose=0)).argmax(axis=1)
+    except ValueError as error:
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        raise CheckFailed(f"the model could not read the test images ({first_line[:200]}): "
+                          "prepare them as in notebook 3, shape (N, 28, 28, 1), scaled to [0, 1].") from error  # fmt: skip
+    accuracy = float(np.mean(predictions == labels))
+    measured = f"{100 * accuracy:.2f} % on the {len(labels):,} test images"
+    if accuracy < 0.2:
+        raise NotDoneYet(f"{measured}, no better than guessing: the model looks untrained. Did you run fit?")
+    if accuracy < minimum:
+        raise CheckFailed(f"{measured}, below the bar of {100 * minimum:.2f} %. Train for the number of epochs "
+                          "the exercise asks for, and check that the images are scaled to [0, 1].")  # fmt: skip
+    return Passed(f"{measured}, above the bar of {100 * minimum:.2f} %.")
+
+
+def check_confusion_matrix(matrix: np.ndarray | None, y_true: np.ndarray, y_pred: np.ndarray) -> Passed:
+    """Check a 10×10 confusion matrix: rows are true digits, columns predicted digits.
+
+    Example:
+        >>> y = np.arange(10)
+        >>> check_confusion_matrix(np.eye(10, dtype=int), y, y)
+        ✅ Right: 10 predictions, 10 correct on the diagonal.
+    """
+    if matrix is None:
+        raise NotDoneYet("`matrix` is still None: count (true digit, predicted digit) pairs into a 10×10 array.")
+    matrix = np.asarray(matrix)
+    y_true, y_pred = _as_labels(y_true), _as_labels(y_pred)
+    if matrix.shape != (10, 10):
+        raise CheckFailed(f"the matrix has shape {matrix.shape}; it needs one row and one column per digit: (10, 10).")
+    expected = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(expected, (y_true, y_pred), 1)
+    if np.array_equal(matrix, expected):
+        return Passed(f"{len(y_true):,} predictions, {int(np.trace(matrix)):,} correct on the diagonal.")
+    if int(matrix.sum()) != len(y_true):
+        raise CheckFailed(f"the matrix counts {int(matrix.sum()):,} predictions but there are {len(y_true):,} "
+                          "test images: count each image exactly once.")  # fmt: skip
+    if np.array_equal(matrix, expected.T):
+        raise CheckFailed("rows and columns are swapped: row i must be the true digit i, column j the predicted digit j.")
+    for digit in range(10):
+        if matrix[digit].sum() != expected[digit].sum():
+            raise CheckFailed(f"row {digit} sums to {int(matrix[digit].sum())} but there are "
+                              f"{int(expected[digit].sum())} test images of a {digit}: rows are the true digits.")  # fmt: skip
+    raise CheckFailed("the row totals are right but some cells are not: count matrix[true, predicted] += 1 for each image.")
+
+
+def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray) -> Passed:
+    """Check a (true digit, predicted digit) pair: the largest count off the diagonal.
+
+    Example:
+        >>> matrix = np.eye(10, dtype=int) * 100
+        >>> matrix[4, 9] = 7
+        >>> check_most_confused((4, 9), matrix)
+        ✅ Right: a 4 read as a 9 is the most frequent mistake (7 times).
+    """
+    if pair is None:
+        raise NotDoneYet("`most_confused` is still None: write the pair as (true digit, predicted digit).")
+    try:
+        true, predicted = (int(d) for d in pair)
+    except (TypeError, ValueError) as error:
+        raise CheckFailed(f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {pair!r}.") from error
+    if not (0 <= true <= 9 and 0 <= predicted <= 9):
+        raise CheckFailed(f"{(true, predicted)} is not a pair of digits 0 to 9.")
+    mistakes = np.asarray(matrix).copy()
+    np.fill_diagonal(mistakes, 0)
+    most = int(mistakes.max())
+    if true == predicted:
+        raise CheckFailed(f"{(true, predicted)} is on the diagonal: those are the correct answers, not mistakes.")
+    if mistakes[true, predicted] == most:
+        return Passed(f"a {true} read as a {predicted} is the most frequent mistake ({most} times).")
+    if mistakes[predicted, true] == most:
+        raise CheckFailed(f"swapped: the count {most} is in row {predicted}, column {true}, so it is a {predicted} "
+                          f"read as a {true}. Rows are the true digits.")  # fmt: skip
+    raise CheckFailed(f"a {true} read as a {predicted} happens {int(mistakes[true, predicted])} times, but another "
+                      f"mistake happens {most} times: look for the largest number off the diagonal.")  # fmt: skip
