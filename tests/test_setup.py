@@ -49,3 +49,16 @@ def test_detect_platform(monkeypatch, variable, platform):
 def test_environment_reads_as_one_sentence():
     assert str(Environment("local", "3.15.1", "2.21.0", "CPU")) == "Keras 3.15.1 on TensorFlow 2.21.0, running locally on the CPU"
     assert str(Environment("colab", "3.15.1", "2.21.0", "GPU (1 found)")).endswith("running on Colab on the GPU (1 found)")
+
+
+def test_setup_notebook_fixes_tensorflows_thread_count():
+    """Run in a fresh interpreter: thread counts can only be set before TensorFlow starts."""
+    code = (
+        "from utils.setup import setup_notebook, REFERENCE_THREADS; setup_notebook(); import tensorflow as tf; "
+        "print(tf.config.threading.get_intra_op_parallelism_threads() == REFERENCE_THREADS == "
+        "tf.config.threading.get_inter_op_parallelism_threads())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+    assert result.stderr == ""
