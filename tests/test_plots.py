@@ -12,6 +12,7 @@ from utils.plots import (
     plot_confusion_matrix,
     plot_digits,
     plot_history,
+    plot_maps,
     plot_misclassified,
 )
 
@@ -91,3 +92,22 @@ def test_plot_misclassified_shows_only_wrong_predictions(mnist):
     ]
     with pytest.raises(ValueError, match="nothing to show"):
         plot_misclassified(x_test[:5], y_test[:5], y_test[:5])
+
+
+def test_plot_maps_draws_each_map_with_its_title_and_a_symmetric_scale():
+    maps = np.stack([np.array([[-2.0, 1.0], [0.0, 0.5]]), np.ones((2, 2)), np.zeros((2, 2))])
+    fig = plot_maps(maps, ["w0", "w1", "w2"], title="Filters", ncols=2, cmap="RdBu_r", symmetric=True)
+    assert isinstance(fig, Figure)
+    assert [ax.get_title() for ax in fig.axes] == ["w0", "w1", "w2"], "the unused fourth axis is removed"
+    assert fig.axes[0].images[0].get_clim() == (-2.0, 2.0)
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), maps[1])
+    assert fig._suptitle.get_text() == "Filters"
+
+
+def test_plot_maps_rejects_wrong_shapes_and_counts():
+    with pytest.raises(ValueError, match=r"shape \(count, height, width\)"):
+        plot_maps(np.zeros((2, 2)), ["a", "b"], title="t")
+    with pytest.raises(ValueError, match="2 maps but 1 titles"):
+        plot_maps(np.zeros((2, 3, 3)), ["a"], title="t")
+    with pytest.raises(ValueError, match="no maps"):
+        plot_maps(np.zeros((0, 3, 3)), [], title="t")

@@ -169,3 +169,44 @@ def plot_misclassified(
         raise ValueError("every prediction is correct: there is nothing to show")
     captions = [f"true {y_true[i]} → {y_pred[i]}" for i in wrong]
     return plot_digits(np.asarray(images)[wrong], captions, title=title, ncols=min(10, len(wrong)))
+
+
+def plot_maps(
+    maps: np.ndarray,
+    titles: Sequence[str],
+    title: str,
+    ncols: int = 8,
+    cmap: str = "viridis",
+    symmetric: bool = False,
+) -> Figure:
+    """Show 2D maps (filters, feature maps, saliency maps) in a grid, each with its own title.
+
+    With ``symmetric=True`` zero is the middle of the colour scale, which suits filters whose
+    weights can be negative (use a diverging ``cmap`` such as ``"RdBu_r"``).
+
+    Example:
+        >>> fig = plot_maps(np.random.rand(4, 3, 3), ["a", "b", "c", "d"], title="Four maps", ncols=2)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['a', 'b', 'c', 'd']
+    """
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"expected maps of shape (count, height, width), got {maps.shape}")
+    if len(maps) != len(titles):
+        raise ValueError(f"got {len(maps)} maps but {len(titles)} titles")
+    if len(maps) == 0:
+        raise ValueError("there are no maps to show")
+    ncols = min(ncols, len(maps))
+    nrows = -(-len(maps) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.35 * nrows + 0.5), squeeze=False)
+    for ax in axes.flat[len(maps) :]:
+        fig.delaxes(ax)
+    for ax, image, caption in zip(axes.flat, maps, titles):
+        limit = float(np.abs(image).max()) or 1.0
+        ax.imshow(image, cmap=cmap, **({"vmin": -limit, "vmax": limit} if symmetric else {}))
+        ax.set_title(str(caption), fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

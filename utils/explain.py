@@ -1,0 +1,161 @@
+"""Look inside a trained model: its filters, its feature maps, and which pixels drove an answer.
+
+- ``conv_filters``: the kernels of a ``Conv2D`` layer, one small image per filter.
+- ``feature_maps``: what each named layer outputs for some images (the "activations").
+- ``saliency_maps``: how much each input pixel changes the score of a class (a gradient).
+- ``occlusion_maps``: how much the probability of a class drops when a patch is hidden.
+- ``shift_images``: move digits a few pixels, filling with background, to probe a model.
+
+They work on any Keras 3 model built with ``keras.Input`` (the notebooks' convnets are) and
+return NumPy arrays; the plots are in ``utils.plots``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def _keras():
+    from utils.setup import import_keras_quietly  # imported here: TensorFlow takes seconds
+
+    return import_keras_quietly()
+
+
+def _check_images(images: np.ndarray, model) -> np.ndarray:
+    """Images as float32 with the model's input shape, or a clear error."""
+    images = np.asarray(images, dtype="float32")
+    expected = tuple(model.input_shape[1:])
+    if images.shape[1:] != expected:
+        raise ValueError(
+            f"the model expects images of shape (N, {', '.join(map(str, expected))}) but got "
+            f"{images.shape}: reshape them as in notebook 3, e.g. images.reshape(-1, 28, 28, 1)"
+        )
+    return images
+
+
+def conv_filters(model, layer_name: str) -> np.ndarray:
+    """The kernels of a ``Conv2D`` layer as ``(filters, height, width)``, for its first input
+    channel (the only one for the first layer of a grey-scale model).
+
+    Example:
+        >>> conv_filters(model, "conv2d").shape  # doctest: +SKIP
+        (32, 3, 3)
+    """
+    layer = model.get_layer(layer_name)
+    if not hasattr(layer, "kernel") or len(layer.kernel.shape) != 4:
+        raise ValueError(f"layer {layer_name!r} is a {type(layer).__name__}, not a Conv2D layer")
+    kernel = np.asarray(layer.kernel)  # (height, width, input channels, filters)
+    return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
+
+
+def feature_maps(model, images: np.ndarray, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
+    """What the named layers output for ``images``: one array ``(N, height, width, channels)``
+    (or ``(N, units)``) per layer, in a dict keyed by layer name.
+
+    Example:
+        >>> maps = feature_maps(model, x_test[:1], ["conv2d", "max_pooling2d"])  # doctest: +SKIP
+        >>> maps["conv2d"].shape  # doctest: +SKIP
+        (1, 26, 26, 32)
+    """
+    keras = _keras()
+    images = _check_images(images, model)
+    known = [layer.name for layer in model.layers]
+    missing = [name for name in layer_names if name not in known]
+    if missing:
+        raise ValueError(f"the model has no layer named {missing}; its layers are {known}")
+    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layer_names])
+    outputs = probe.predict(images, verbose=0)
+    if len(layer_names) == 1:
+        outputs = [outputs]
+    return {name: np.asarray(output) for name, output in zip(layer_names, outputs)}
+
+
+def saliency_maps(model, images: np.ndarray, classes: Sequence[int] | np.ndarray) -> np.ndarray:
+    """For each image, the absolute gradient of the log-probability of its class with respect
+    to each pixel: large where changing the pixel would change the answer most. Returns
+    ``(N, height, width)``, each map scaled so its largest value is 1.
+
+    Example:
+        >>> maps = saliency_maps(model, x_test[:3], [7, 2, 1])  # doctest: +SKIP
+        >>> maps.shape, float(maps.max())  # doctest: +SKIP
+        ((3, 28, 28), 1.0)
+    """
+    import tensorflow as tf
+
+    images = _check_images(images, model)
+    classes = np.asarray(classes)
+    if classes.shape != (len(images),):
+        raise ValueError(f"got {len(images)} images but {classes.size} classes: pass one class per image")
+    inputs = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        probabilities = model(inputs, training=False)
+        chosen = tf.gather(probabilities, classes, axis=1, batch_dims=1)
+        log_probabilities = tf.math.log(chosen + 1e-12)
+    gradients = np.abs(tape.gradient(log_probabilities, inputs).numpy())
+    maps = gradients.max(axis=-1) if gradients.ndim == 4 else gradients
+    peaks = maps.reshape(len(maps), -1).max(axis=1).reshape(-1, 1, 1)
+    return maps / np.where(peaks > 0, peaks, 1)
+
+
+def occlusion_maps(
+    model, images: np.ndarray, classes: Sequence[int] | np.ndarray, patch: int = 4
+) -> np.ndarray:
+    """For each image, how much the probability of its class drops when a ``patch``×``patch``
+    square is blanked out, for every position of the square (stride 1, maps the size of the
+    image, each pixel averaged over the squares that cover it). Positive where hiding ink hurts.
+
+    Example:
+        >>> maps = occlusion_maps(model, x_test[:2], [7, 2], patch=4)  # doctest: +SKIP
+        >>> maps.shape  # doctest: +SKIP
+        (2, 28, 28)
+    """
+    images = _check_images(images, model)
+    classes = np.asarray(classes)
+    if classes.shape != (len(images),):
+        raise ValueError(f"got {len(images)} images but {classes.size} classes: pass one class per image")
+    height, width = images.shape[1:3]
+    if not 1 <= patch <= min(height, width):
+        raise ValueError(f"patch must be between 1 and {min(height, width)} pixels, got {patch}")
+    corners = [(row, col) for row in range(height - patch + 1) for col in range(width - patch + 1)]
+    maps = np.zeros(images.shape[:3], dtype="float32")
+    for index, (image, label) in enumerate(zip(images, classes)):
+        occluded = np.repeat(image[None], len(corners), axis=0)
+        for k, (row, col) in enumerate(corners):
+            occluded[k, row : row + patch, col : col + patch] = 0
+        base = model.predict(image[None], verbose=0)[0, label]
+        drops = base - model.predict(occluded, verbose=0, batch_size=256)[:, label]
+        total, cover = np.zeros((height, width)), np.zeros((height, width))
+        for drop, (row, col) in zip(drops, corners):
+            total[row : row + patch, col : col + patch] += drop
+            cover[row : row + patch, col : col + patch] += 1
+        maps[index] = total / cover
+    return maps
+
+
+def shift_images(images: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
+    """Move images ``dx`` pixels right and ``dy`` pixels down (negative: left, up), filling the
+    uncovered border with 0 (background); ink pushed past the edge is lost. Works on
+    ``(N, height, width)`` and ``(N, height, width, channels)`` arrays.
+
+    Example:
+        >>> shift_images(np.arange(1, 10).reshape(1, 3, 3), dx=1)[0]
+        array([[0, 1, 2],
+               [0, 4, 5],
+               [0, 7, 8]])
+    """
+    images = np.asarray(images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"expected images of shape (N, height, width[, channels]), got {images.shape}")
+    height, width = images.shape[1:3]
+    if abs(dx) >= width or abs(dy) >= height:
+        raise ValueError(f"a shift of ({dx}, {dy}) pixels moves {height}×{width} images out of the frame")
+    shifted = np.zeros_like(images)
+    source_rows = slice(max(0, -dy), height - max(0, dy))
+    target_rows = slice(max(0, dy), height - max(0, -dy))
+    source_cols = slice(max(0, -dx), width - max(0, dx))
+    target_cols = slice(max(0, dx), width - max(0, -dx))
+    shifted[:, target_rows, target_cols] = images[:, source_rows, source_cols]
+    return shifted
