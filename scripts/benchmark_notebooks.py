@@ -98,7 +98,7 @@ def publish() -> None:
     lines = [
         f"Measured with `scripts/benchmark_notebooks.py` on {runs[2]['machine']}, CPU only, "
         "each notebook in a fresh kernel; the one-core column is pinned to a single core, "
-        "like Binder's share.",
+        "like Binder's share." + "".join(f" {run['note']}" for run in runs.values() if run.get("note")),
         "",
         "| notebook | 2 CPU cores | 1 CPU core | kernel peak memory |",
         "|---|---:|---:|---:|",
@@ -138,6 +138,7 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, help="pin the run to this many CPU cores")
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
     parser.add_argument("--save", action="store_true", help="write each notebook back with this run's outputs")
+    parser.add_argument("--note", default="", help="conditions worth recording, e.g. other jobs running")
     parser.add_argument("--publish", action="store_true", help="update README and headers from benchmarks/")
     args = parser.parse_args()
     if args.publish:
@@ -153,7 +154,8 @@ def main() -> None:
     if args.out:
         cpus = len(os.sched_getaffinity(0))
         args.out.parent.mkdir(exist_ok=True)
-        args.out.write_text(json.dumps({"machine": machine(), "cpus": cpus, "results": rows}, indent=2) + "\n")
+        record = {"machine": machine(), "cpus": cpus, "note": args.note, "results": rows}
+        args.out.write_text(json.dumps(record, indent=2) + "\n")
 
 
 if __name__ == "__main__":
