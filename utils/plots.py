@@ -51,14 +51,27 @@ def plot_digits(
         raise ValueError(f"got {len(images)} images but {len(labels)} labels")
     if len(images) == 0:
         raise ValueError("there are no images to show")
+    return _image_grid(images, labels, title, ncols, cell_width=1.1, fontsize=9, cmap="gray_r")
+
+
+def _image_grid(
+    images: np.ndarray,
+    captions: Sequence[object],
+    title: str,
+    ncols: int,
+    cell_width: float,
+    fontsize: int,
+    **imshow: object,
+) -> Figure:
+    """Draw images in a grid of ``ncols`` columns, each captioned, without ticks."""
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.35 * nrows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell_width * ncols, 1.35 * nrows + 0.5), squeeze=False)
     for ax in axes.flat[len(images) :]:
         fig.delaxes(ax)
-    for ax, image, label in zip(axes.flat, images, labels):
-        ax.imshow(image, cmap="gray_r")
-        ax.set_title(str(label), fontsize=9)
+    for ax, image, caption in zip(axes.flat, images, captions):
+        ax.imshow(image, **imshow)
+        ax.set_title(str(caption), fontsize=fontsize)
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(title)
@@ -196,17 +209,9 @@ def plot_maps(
         raise ValueError(f"got {len(maps)} maps but {len(titles)} titles")
     if len(maps) == 0:
         raise ValueError("there are no maps to show")
-    ncols = min(ncols, len(maps))
-    nrows = -(-len(maps) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.35 * nrows + 0.5), squeeze=False)
-    for ax in axes.flat[len(maps) :]:
-        fig.delaxes(ax)
-    for ax, image, caption in zip(axes.flat, maps, titles):
-        limit = float(np.abs(image).max()) or 1.0
-        ax.imshow(image, cmap=cmap, **({"vmin": -limit, "vmax": limit} if symmetric else {}))
-        ax.set_title(str(caption), fontsize=8)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(title)
-    fig.tight_layout()
+    fig = _image_grid(maps, titles, title, ncols, cell_width=1.2, fontsize=8, cmap=cmap)
+    if symmetric:  # zero in the middle of each map's colour scale
+        for ax, image in zip(fig.axes, maps):
+            limit = float(np.abs(image).max()) or 1.0
+            ax.images[0].set_clim(-limit, limit)
     return fig
