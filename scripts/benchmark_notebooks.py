@@ -106,7 +106,7 @@ def publish() -> None:
     for name, row in by_cpus[2].items():
         single = f"{one_core[name]['seconds']:.0f} s" if name in one_core else "not measured"
         peak = max(row["peak_mb"], one_core.get(name, {}).get("peak_mb", 0))
-        lines.append(f"| `{name}` | {row['seconds']:.0f} s | {single} | {peak / 1024:.2f} GB |")
+        lines.append(f"| `{name}` | {row['seconds']:.0f} s | {single} | {peak / 1024:.2f} GiB |")
         update_header(ROOT / "notebooks" / name, row, one_core.get(name))
 
     readme = ROOT / "README.md"
@@ -123,7 +123,7 @@ def update_header(path: Path, two: dict, one: dict | None) -> None:
     title = notebook.cells[0]
     line = f"**Runs in** about {two['seconds']:.0f} s on 2 CPU cores"
     line += f", {one['seconds']:.0f} s on one (as on Binder)" if one else ""
-    line += f"; peak memory {max(two['peak_mb'], (one or {}).get('peak_mb', 0)) / 1024:.1f} GB."
+    line += f"; peak memory {max(two['peak_mb'], (one or {}).get('peak_mb', 0)) / 1024:.1f} GiB."
     new_source, count = re.subn(r"^\*\*Runs in\*\*[^\n]*$", line, title.source, flags=re.M)
     if count != 1:
         raise SystemExit(f"{path.name}: its first cell has no line starting with **Runs in**")
