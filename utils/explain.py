@@ -35,6 +35,14 @@ def _check_images(images: np.ndarray, model) -> np.ndarray:
     return images
 
 
+def _check_classes(classes: Sequence[int] | np.ndarray, images: np.ndarray) -> np.ndarray:
+    """One class per image, as an array, or a clear error."""
+    classes = np.asarray(classes)
+    if classes.shape != (len(images),):
+        raise ValueError(f"got {len(images)} images but {classes.size} classes: pass one class per image")
+    return classes
+
+
 def conv_filters(model, layer_name: str) -> np.ndarray:
     """The kernels of a ``Conv2D`` layer as ``(filters, height, width)``, for its first input
     channel (the only one for the first layer of a grey-scale model).
@@ -85,9 +93,7 @@ def saliency_maps(model, images: np.ndarray, classes: Sequence[int] | np.ndarray
     import tensorflow as tf
 
     images = _check_images(images, model)
-    classes = np.asarray(classes)
-    if classes.shape != (len(images),):
-        raise ValueError(f"got {len(images)} images but {classes.size} classes: pass one class per image")
+    classes = _check_classes(classes, images)
     inputs = tf.convert_to_tensor(images)
     with tf.GradientTape() as tape:
         tape.watch(inputs)
@@ -113,9 +119,7 @@ def occlusion_maps(
         (2, 28, 28)
     """
     images = _check_images(images, model)
-    classes = np.asarray(classes)
-    if classes.shape != (len(images),):
-        raise ValueError(f"got {len(images)} images but {classes.size} classes: pass one class per image")
+    classes = _check_classes(classes, images)
     height, width = images.shape[1:3]
     if not 1 <= patch <= min(height, width):
         raise ValueError(f"patch must be between 1 and {min(height, width)} pixels, got {patch}")
