@@ -29,9 +29,7 @@ def trained_model_path():
     """notebooks/models/mnist_convnet.keras, trained by running notebook 03 if it is missing."""
     from pathlib import Path
 
-    from utils.notebooks import run_notebook
+    from utils.notebooks import ensure_trained_model
 
-    path = Path(__file__).parents[1] / "notebooks" / "models" / "mnist_convnet.keras"
-    if not path.exists():
-        run_notebook(path.parents[1] / "03_prepare_mnist_and_train.ipynb")
-    return path
+    notebooks = Path(__file__).parents[1] / "notebooks"
+    return ensure_trained_model(notebooks / "models" / "mnist_convnet.keras", notebooks / "03_prepare_mnist_and_train.ipynb")

@@ -1,4 +1,4 @@
-"""Tests for utils.notebooks.run_notebook, on tiny notebooks written for the test."""
+"""Tests for utils.notebooks (run_notebook, ensure_trained_model), on tiny notebooks written for the test."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_notebook
 
-from utils.notebooks import run_notebook
+from utils.notebooks import ensure_trained_model, run_notebook
 
 
 def write_notebook(path, *sources):
@@ -36,3 +36,26 @@ def test_a_missing_notebook_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(FileNotFoundError, match=f"There is no notebook 03_x.ipynb \\(looked in {tmp_path}\\)"):
         run_notebook("03_x.ipynb")
+
+
+def test_ensure_trained_model_returns_an_existing_model_without_running_anything(tmp_path):
+    model = tmp_path / "model.keras"
+    model.write_text("weights")
+    said = []
+    assert ensure_trained_model(model, tmp_path / "never_run.ipynb", announce=said.append) == model
+    assert said == []
+
+
+def test_ensure_trained_model_runs_the_notebook_that_saves_a_missing_model(tmp_path):
+    notebook = write_notebook(tmp_path / "train.ipynb", "from pathlib import Path", "Path('model.keras').write_text('w')")
+    said = []
+    path = ensure_trained_model(tmp_path / "model.keras", notebook, announce=said.append)
+    assert path.read_text() == "w"
+    assert said[0] == f"No trained model at {tmp_path / 'model.keras'}: running train.ipynb to train it (a few minutes)…"
+    assert said[1].startswith("…done in ") and said[1].endswith(" s.")
+
+
+def test_ensure_trained_model_says_so_when_the_notebook_saves_nothing(tmp_path):
+    notebook = write_notebook(tmp_path / "lazy.ipynb", "x = 1")
+    with pytest.raises(FileNotFoundError, match="lazy.ipynb ran to the end but did not save .*model.keras"):
+        ensure_trained_model(tmp_path / "model.keras", notebook, announce=lambda line: None)
