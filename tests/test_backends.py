@@ -1,0 +1,52 @@
+"""Tests for utils.backends.time_training: real measurements in fresh processes, on a tiny model."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from utils.backends import time_training
+from utils.setup import import_keras_quietly
+
+keras = import_keras_quietly()
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory, mnist):  # mnist: the images are cached before the timing runs
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", steps_per_execution=4)
+    path = tmp_path_factory.mktemp("backends") / "tiny.keras"
+    model.save(path)
+    return path
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_times_training_on_each_installed_backend(model_file, backend):
+    seconds = time_training(model_file, backend, images=640, batch_size=64, repeats=2)
+    assert 0 < seconds < 60
+
+
+def test_an_unknown_backend_lists_the_known_ones(model_file):
+    with pytest.raises(ValueError, match="Unknown Keras backend 'mxnet': choose one of tensorflow, jax, torch"):
+        time_training(model_file, "mxnet")
+
+
+def test_a_missing_backend_says_what_to_install(model_file, monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match=r"The jax backend is not installed here: run `pip install jax`"):
+        time_training(model_file, "jax")
+
+
+def test_a_missing_model_file_says_how_to_make_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match="There is no saved model at .*none.keras: save one"):
+        time_training(tmp_path / "none.keras", "tensorflow")
+
+
+def test_a_failed_measurement_reports_the_last_error_line(tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_text("not a model")
+    with pytest.raises(RuntimeError, match="Timing the tensorflow backend failed: .+"):
+        time_training(broken, "tensorflow", images=64, repeats=1)
+
