@@ -53,7 +53,8 @@ def time_training(
     """Seconds for the fastest of ``repeats`` training passes over ``images`` MNIST images.
 
     The compiled model saved at ``model_path`` (``model.save(...)``) is trained on ``backend``
-    in a separate process, after one warm-up batch. Raises ``ModuleNotFoundError`` with the
+    in a separate process, after one warm-up batch, with one-hot labels (as for the lesson's
+    ``categorical_crossentropy``). Raises ``ModuleNotFoundError`` with the
     install command if the backend's package is missing, and ``RuntimeError`` with the last
     line of the process's error output if the measurement fails.
 
