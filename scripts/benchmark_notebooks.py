@@ -76,7 +76,11 @@ def measure(path: Path, save: bool = False) -> dict[str, float | str]:
         peak = memory.stop()
     if save:
         nbformat.write(client.nb, path)
-    return {"notebook": path.name, "seconds": round(time.perf_counter() - start, 1), "peak_mb": round(peak / 2**20)}
+    return {
+        "notebook": path.name,
+        "seconds": round(time.perf_counter() - start, 1),
+        "peak_mb": round(peak / 2**20),
+    }
 
 
 def machine() -> str:
@@ -84,7 +88,9 @@ def machine() -> str:
     if Path("/proc/cpuinfo").exists():
         found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
         model = found[1].strip() if found else ""
-    return f"{model or platform.machine()}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()}"
+    return (
+        f"{model or platform.machine()}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()}"
+    )
 
 
 def publish() -> None:
@@ -114,7 +120,9 @@ def publish() -> None:
     if TABLE_START not in text:
         raise SystemExit(f"README.md has no {TABLE_START!r} marker")
     head, rest = text.split(TABLE_START)
-    readme.write_text(head + TABLE_START + "\n" + "\n".join(lines) + "\n" + TABLE_END + rest.split(TABLE_END)[1])
+    readme.write_text(
+        head + TABLE_START + "\n" + "\n".join(lines) + "\n" + TABLE_END + rest.split(TABLE_END)[1]
+    )
 
 
 def update_header(path: Path, two: dict, one: dict | None) -> None:
@@ -137,7 +145,9 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--cpus", type=int, help="pin the run to this many CPU cores")
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
-    parser.add_argument("--save", action="store_true", help="write each notebook back with this run's outputs")
+    parser.add_argument(
+        "--save", action="store_true", help="write each notebook back with this run's outputs"
+    )
     parser.add_argument("--note", default="", help="conditions worth recording, e.g. other jobs running")
     parser.add_argument("--publish", action="store_true", help="update README and headers from benchmarks/")
     args = parser.parse_args()

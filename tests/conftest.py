@@ -6,10 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from utils.data import load_mnist  # noqa: E402
+from utils.data import load_mnist
 
 
 @pytest.fixture(scope="session")
@@ -32,4 +32,6 @@ def trained_model_path():
     from utils.notebooks import ensure_trained_model
 
     notebooks = Path(__file__).parents[1] / "notebooks"
-    return ensure_trained_model(notebooks / "models" / "mnist_convnet.keras", notebooks / "03_prepare_mnist_and_train.ipynb")
+    return ensure_trained_model(
+        notebooks / "models" / "mnist_convnet.keras", notebooks / "03_prepare_mnist_and_train.ipynb"
+    )

@@ -14,8 +14,9 @@ keras = import_keras_quietly()
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory, mnist):  # mnist: the images are cached before the timing runs
-    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", steps_per_execution=4)
     path = tmp_path_factory.mktemp("backends") / "tiny.keras"
     model.save(path)
@@ -29,24 +30,27 @@ def test_times_training_on_each_installed_backend(model_file, backend):
 
 
 def test_an_unknown_backend_lists_the_known_ones(model_file):
-    with pytest.raises(ValueError, match="Unknown Keras backend 'mxnet': choose one of tensorflow, jax, torch"):
+    with pytest.raises(
+        ValueError, match=r"Unknown Keras backend 'mxnet': choose one of tensorflow, jax, torch"
+    ):
         time_training(model_file, "mxnet")
 
 
 def test_a_missing_backend_says_what_to_install(model_file, monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(ModuleNotFoundError, match=r"The jax backend is not installed here: run `pip install jax`"):
+    with pytest.raises(
+        ModuleNotFoundError, match=r"The jax backend is not installed here: run `pip install jax`"
+    ):
         time_training(model_file, "jax")
 
 
 def test_a_missing_model_file_says_how_to_make_one(tmp_path):
-    with pytest.raises(FileNotFoundError, match="There is no saved model at .*none.keras: save one"):
+    with pytest.raises(FileNotFoundError, match=r"There is no saved model at .*none.keras: save one"):
         time_training(tmp_path / "none.keras", "tensorflow")
 
 
 def test_a_failed_measurement_reports_the_last_error_line(tmp_path):
     broken = tmp_path / "broken.keras"
     broken.write_text("not a model")
-    with pytest.raises(RuntimeError, match="Timing the tensorflow backend failed: .+"):
+    with pytest.raises(RuntimeError, match=r"Timing the tensorflow backend failed: .+"):
         time_training(broken, "tensorflow", images=64, repeats=1)
-

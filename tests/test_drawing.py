@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -30,7 +28,9 @@ def test_mnist_digits_upscaled_come_back_close_and_classified_the_same(mnist, mo
     before = model.predict(digits[..., None] / 255, verbose=0).argmax(axis=1)
     after = model.predict(back[..., None] / 255, verbose=0).argmax(axis=1)
     agreement = (before == after).mean()
-    correlation = np.mean([np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(back, digits)])
+    correlation = np.mean(
+        [np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(back, digits, strict=False)]
+    )
     assert agreement >= 0.98, f"round-trip agreement {agreement:.3f}"
     assert correlation >= 0.93, f"mean correlation {correlation:.3f}"
 
@@ -70,13 +70,13 @@ def test_a_file_that_is_not_an_image_gets_one_sentence(tmp_path, content, messag
 
 def test_a_blank_picture_and_an_empty_canvas_are_reported_as_blank():
     for blank in (np.full((50, 80, 3), 200, np.uint8), drawing.render_strokes([])):
-        with pytest.raises(DrawingError, match="^The picture is blank"):
+        with pytest.raises(DrawingError, match=r"^The picture is blank"):
             drawing.prepare_digit(blank)
 
 
 def test_a_noisy_blank_photo_is_blank_too():
     noise = np.random.default_rng(0).normal(200, 4, size=(60, 60)).clip(0, 255).astype(np.uint8)
-    with pytest.raises(DrawingError, match="blank"):
+    with pytest.raises(DrawingError, match=r"blank"):
         drawing.prepare_digit(noise)
 
 
@@ -85,7 +85,7 @@ def test_a_huge_picture_is_refused_before_it_is_decoded(tmp_path, monkeypatch):
     monkeypatch.setattr(drawing, "MAX_PIXELS", 100_000)
     with pytest.raises(DrawingError, match=r"big.png is 400×300 pixels, too large"):
         drawing.read_image(tmp_path / "big.png")
-    with pytest.raises(DrawingError, match="too large"):
+    with pytest.raises(DrawingError, match=r"too large"):
         drawing.to_ink(np.zeros((400, 300)))
 
 
@@ -95,7 +95,7 @@ def test_a_wrong_shape_is_named():
 
 
 def test_a_missing_file_is_named(tmp_path):
-    with pytest.raises(DrawingError, match="There is no file"):
+    with pytest.raises(DrawingError, match=r"There is no file"):
         drawing.read_image(tmp_path / "nothing.png")
 
 

@@ -29,8 +29,15 @@ def nbgrader(course: Path, *args: str) -> str:
     """Run one nbgrader command in the course folder; fail with its log if it fails."""
     # nbgrader runs `alembic` (its database migrations) from the same folder as itself
     env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run([NBGRADER, *args, f"--CourseDirectory.root={course}"], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=1500)  # fmt: skip
+    result = subprocess.run(
+        [NBGRADER, *args, f"--CourseDirectory.root={course}"],
+        cwd=course,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr
 
@@ -40,7 +47,9 @@ def course(tmp_path_factory):
     """A copy of the course folder with freshly generated student copies."""
     root = tmp_path_factory.mktemp("course")
     shutil.copy(EXERCISES / "nbgrader_config.py", root)
-    shutil.copytree(EXERCISES / "source", root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        EXERCISES / "source", root / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     return root
 
@@ -69,11 +78,16 @@ def error_outputs(path: Path) -> list[dict]:
 def test_committed_student_copies_are_what_nbgrader_generates(course):
     generated = sorted((course / "release" / ASSIGNMENT).glob("*.ipynb"))
     committed = sorted((EXERCISES / "release" / ASSIGNMENT).glob("*.ipynb"))
-    assert [p.name for p in generated] == [p.name for p in committed] == \
-        [p.name for p in sorted((EXERCISES / "source" / ASSIGNMENT).glob("*.ipynb"))]  # fmt: skip
-    stale = [p.name for p, q in zip(generated, committed) if p.read_text() != q.read_text()]
-    assert not stale, (f"The student copies {stale} are out of date: run `cd exercises && nbgrader "
-                       f"generate_assignment {ASSIGNMENT} --force` and commit exercises/release/.")  # fmt: skip
+    assert (
+        [p.name for p in generated]
+        == [p.name for p in committed]
+        == [p.name for p in sorted((EXERCISES / "source" / ASSIGNMENT).glob("*.ipynb"))]
+    )
+    stale = [p.name for p, q in zip(generated, committed, strict=False) if p.read_text() != q.read_text()]
+    assert not stale, (
+        f"The student copies {stale} are out of date: run `cd exercises && nbgrader "
+        f"generate_assignment {ASSIGNMENT} --force` and commit exercises/release/."
+    )
 
 
 def test_student_copies_contain_no_solutions_and_no_hidden_tests(course):
@@ -101,5 +115,7 @@ def test_an_untouched_copy_gets_zero_and_says_not_done_yet(graded, course):
             assert error["ename"] == "NotDoneYet", f"{path.name}: {error['ename']}: {error['evalue']}"
             assert error["traceback"] == [f"⏳ Not done yet: {error['evalue']}"]
     nbgrader(course, "generate_feedback", ASSIGNMENT, "--student", "blank")
-    feedback = (course / "feedback" / "blank" / ASSIGNMENT / "01_predict_shapes_and_parameters.html").read_text()
+    feedback = (
+        course / "feedback" / "blank" / ASSIGNMENT / "01_predict_shapes_and_parameters.html"
+    ).read_text()
     assert "Not done yet" in feedback and "predicted_shapes" in feedback

@@ -20,12 +20,14 @@ def model():
     outputs over the 2×2 centre of the map, class 0's logit is 0: only the centre pixels
     matter, more ink there means more "class 1".
     """
-    model = keras.Sequential([
-        keras.Input(shape=(6, 6, 1)),
-        keras.layers.Conv2D(2, 3, name="conv"),
-        keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(2, activation="softmax", name="dense"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(6, 6, 1)),
+            keras.layers.Conv2D(2, 3, name="conv"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(2, activation="softmax", name="dense"),
+        ]
+    )
     kernel = np.zeros((3, 3, 1, 2), "float32")
     kernel[:, :, 0, 0] = 1
     model.get_layer("conv").set_weights([kernel, np.zeros(2, "float32")])
@@ -51,12 +53,16 @@ def test_feature_maps_returns_each_named_layers_output(model):
     assert maps["conv"].shape == (2, 4, 4, 2) and maps["flatten"].shape == (2, 32)
     np.testing.assert_array_equal(maps["conv"][0], 0)
     # the single ink pixel at (2, 3) lies in the 3×3 windows whose corner is (0..2, 1..3)
-    np.testing.assert_array_equal(np.argwhere(maps["conv"][1, :, :, 0]), [(r, c) for r in range(3) for c in range(1, 4)])
+    np.testing.assert_array_equal(
+        np.argwhere(maps["conv"][1, :, :, 0]), [(r, c) for r in range(3) for c in range(1, 4)]
+    )
     assert list(feature_maps(model, images, ["conv"])) == ["conv"]
 
 
 def test_feature_maps_explains_wrong_names_and_shapes(model):
-    with pytest.raises(ValueError, match=r"no layer named \['conv9'\]; its layers are \['conv', 'flatten', 'dense'\]"):
+    with pytest.raises(
+        ValueError, match=r"no layer named \['conv9'\]; its layers are \['conv', 'flatten', 'dense'\]"
+    ):
         feature_maps(model, np.zeros((1, 6, 6, 1)), ["conv9"])
     with pytest.raises(ValueError, match=r"expects images of shape \(N, 6, 6, 1\) but got \(1, 6, 6\)"):
         feature_maps(model, np.zeros((1, 6, 6)), ["conv"])

@@ -40,4 +40,3 @@ def test_header_says_what_you_learn_and_how_long_it_runs(notebook):
     assert title.cell_type == "markdown" and title.source.startswith("# ")
     assert "**What you will learn.**" in title.source
     assert "**Runs in** about " in title.source, "measure it: scripts/benchmark_notebooks.py --publish"
-

@@ -58,7 +58,12 @@ def test_plot_class_balance_draws_one_bar_per_digit_per_split(mnist):
 
 
 def test_plot_history_draws_training_and_validation_curves():
-    history = {"loss": [0.3, 0.1, 0.05], "accuracy": [0.9, 0.97, 0.99], "val_loss": [0.2, 0.1, 0.1], "val_accuracy": [0.95, 0.98, 0.98]}
+    history = {
+        "loss": [0.3, 0.1, 0.05],
+        "accuracy": [0.9, 0.97, 0.99],
+        "val_loss": [0.2, 0.1, 0.1],
+        "val_accuracy": [0.95, 0.98, 0.98],
+    }
     fig = plot_history(history)
     loss_ax, accuracy_ax = fig.axes
     assert [line.get_label() for line in loss_ax.lines] == ["training", "validation"]

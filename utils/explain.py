@@ -77,7 +77,7 @@ def feature_maps(model, images: np.ndarray, layer_names: Sequence[str]) -> dict[
     outputs = probe.predict(images, verbose=0)
     if len(layer_names) == 1:
         outputs = [outputs]
-    return {name: np.asarray(output) for name, output in zip(layer_names, outputs)}
+    return {name: np.asarray(output) for name, output in zip(layer_names, outputs, strict=False)}
 
 
 def saliency_maps(model, images: np.ndarray, classes: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -125,14 +125,14 @@ def occlusion_maps(
         raise ValueError(f"patch must be between 1 and {min(height, width)} pixels, got {patch}")
     corners = [(row, col) for row in range(height - patch + 1) for col in range(width - patch + 1)]
     maps = np.zeros(images.shape[:3], dtype="float32")
-    for index, (image, label) in enumerate(zip(images, classes)):
+    for index, (image, label) in enumerate(zip(images, classes, strict=False)):
         occluded = np.repeat(image[None], len(corners), axis=0)
         for k, (row, col) in enumerate(corners):
             occluded[k, row : row + patch, col : col + patch] = 0
         base = model.predict(image[None], verbose=0)[0, label]
         drops = base - model.predict(occluded, verbose=0, batch_size=256)[:, label]
         total, cover = np.zeros((height, width)), np.zeros((height, width))
-        for drop, (row, col) in zip(drops, corners):
+        for drop, (row, col) in zip(drops, corners, strict=False):
             total[row : row + patch, col : col + patch] += drop
             cover[row : row + patch, col : col + patch] += 1
         maps[index] = total / cover

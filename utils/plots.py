@@ -69,7 +69,7 @@ def _image_grid(
     fig, axes = plt.subplots(nrows, ncols, figsize=(cell_width * ncols, 1.35 * nrows + 0.5), squeeze=False)
     for ax in axes.flat[len(images) :]:
         fig.delaxes(ax)
-    for ax, image, caption in zip(axes.flat, images, captions):
+    for ax, image, caption in zip(axes.flat, images, captions, strict=False):
         ax.imshow(image, **imshow)
         ax.set_title(str(caption), fontsize=fontsize)
         ax.set_xticks([])
@@ -116,7 +116,7 @@ def plot_history(history: Mapping[str, Sequence[float]]) -> Figure:
     if missing:
         raise ValueError(f"history has no {sorted(missing)}: pass model.fit(...).history")
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-    for ax, metric in zip(axes, ("loss", "accuracy")):
+    for ax, metric in zip(axes, ("loss", "accuracy"), strict=False):
         epochs = np.arange(1, len(history[metric]) + 1)
         ax.plot(epochs, history[metric], "o-", label="training")
         if f"val_{metric}" in history:
@@ -211,7 +211,7 @@ def plot_maps(
         raise ValueError("there are no maps to show")
     fig = _image_grid(maps, titles, title, ncols, cell_width=1.2, fontsize=8, cmap=cmap)
     if symmetric:  # zero in the middle of each map's colour scale
-        for ax, image in zip(fig.axes, maps):
+        for ax, image in zip(fig.axes, maps, strict=False):
             limit = float(np.abs(image).max()) or 1.0
             ax.images[0].set_clim(-limit, limit)
     return fig

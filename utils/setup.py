@@ -62,7 +62,7 @@ def version_tuple(version: str) -> tuple[int, int]:
         >>> version_tuple("2.21.0rc1")
         (2, 21)
     """
-    major, minor = (version.split(".") + ["0"])[:2]
+    major, minor = ([*version.split("."), "0"])[:2]
     return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
 
 
