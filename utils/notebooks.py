@@ -1,13 +1,27 @@
-"""Run one notebook from another, e.g. to train the model a later notebook needs."""
+"""Find the model notebook 3 trains, and run one notebook from another.
+
+Notebooks 4, 5, 6, 8 and 9 use the lesson's trained convnet. ``trained_model_path`` finds it:
+the reader's own model if they ran notebook 3, otherwise the copy that ships with the tutorial
+in ``notebooks/pretrained/`` (saved by notebook 3 itself; a test proves that notebook 3
+reproduces it). So every notebook runs on its own, in any order, with no hidden training.
+"""
 
 from __future__ import annotations
 
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+# What a `.keras` file holds: Keras writes these two entries into the zip archive.
+_KERAS_ENTRIES = {"config.json", "model.weights.h5"}
+
+
+class TrainedModelMissing(FileNotFoundError):
+    """Neither the reader's trained model nor the shipped copy can be found."""
 
 
 def run_notebook(path: str | Path, timeout: int = 1800) -> float:
@@ -29,27 +43,64 @@ def run_notebook(path: str | Path, timeout: int = 1800) -> float:
     return time.perf_counter() - start
 
 
-def ensure_trained_model(
-    model_path: str | Path, notebook: str | Path, announce: Callable[[str], object] = print
-) -> Path:
-    """Return ``model_path``, first running ``notebook`` to create it if the file is missing.
+def keras_file_problem(path: str | Path) -> str | None:
+    """What is wrong with a saved ``.keras`` model file, or ``None`` if it looks complete.
 
-    Later notebooks use this to find the model an earlier notebook trained and saved, so each
-    of them also runs on its own in a fresh clone. ``announce`` receives one line before the
-    notebook runs and one after it (``print`` by default, so the reader sees why the cell is slow).
+    It checks what can go wrong on disk (an empty, truncated or damaged file, or another kind
+    of file) without loading Keras.
 
     Example:
-        >>> path = ensure_trained_model("models/mnist_convnet.keras", "03_prepare_mnist_and_train.ipynb")  # doctest: +SKIP
+        >>> keras_file_problem("no-such-model.keras")
+        'there is no such file'
     """
-    model_path, notebook = Path(model_path), Path(notebook)
-    if model_path.exists():
-        return model_path
-    announce(f"No trained model at {model_path}: running {notebook.name} to train it (a few minutes)…")
-    seconds = run_notebook(notebook)
-    if not model_path.exists():
-        raise FileNotFoundError(
-            f"{notebook.name} ran to the end but did not save {model_path}; "
-            f"open it and check the cell that saves the model."
+    path = Path(path)
+    if not path.is_file():
+        return "there is no such file"
+    if path.stat().st_size == 0:
+        return "the file is empty"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            missing = _KERAS_ENTRIES - set(archive.namelist())
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return "it is not a saved Keras model (not a zip archive)"
+    if missing:
+        return f"it is not a complete Keras model (no {', '.join(sorted(missing))})"
+    if damaged is not None:
+        return f"it is damaged ({damaged} does not match its checksum)"
+    return None
+
+
+def trained_model_path(
+    name: str = "mnist_convnet.keras",
+    trained: str | Path = "models",
+    shipped: str | Path = "pretrained",
+    announce: Callable[[str], object] = print,
+) -> Path:
+    """The lesson's trained model: yours from notebook 3 if it is usable, else the shipped copy.
+
+    Paths are relative to the notebooks' folder, where every notebook runs. A file of yours
+    that cannot be used is left where it is (nothing you made is deleted), and ``announce``
+    gets one line saying why the shipped copy is used instead.
+
+    Example:
+        >>> trained_model_path(trained="mine", shipped="nowhere")
+        Traceback (most recent call last):
+        ...
+        utils.notebooks.TrainedModelMissing: There is no usable trained model at mine/mnist_convnet.keras or ...
+    """
+    own, copy = Path(trained) / name, Path(shipped) / name
+    if own.exists():
+        problem = keras_file_problem(own)
+        if problem is None:
+            return own
+        announce(
+            f"{own} cannot be used: {problem}. Using the trained copy that ships with the "
+            f"tutorial instead; rerun notebook 3 to train and save the model again."
         )
-    announce(f"…done in {seconds:.0f} s.")
-    return model_path
+    if keras_file_problem(copy) is None:
+        return copy
+    raise TrainedModelMissing(
+        f"There is no usable trained model at {own} or {copy}: run notebook 3 "
+        f"(03_prepare_mnist_and_train.ipynb) to train and save it, then rerun this cell."
+    )
