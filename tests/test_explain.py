@@ -86,7 +86,8 @@ def test_occlusion_drops_where_hiding_ink_lowers_the_probability(model):
     maps = occlusion_maps(model, images, [1], patch=2)
     assert maps.shape == (1, 6, 6)
     assert maps[0, 2, 2] > 0, "hiding the centre ink lowers class 1's probability"
-    assert maps[0, 0, 0] == pytest.approx(0.0), "hiding empty background changes nothing"
+    # float32 softmax: a change below 1e-6 is rounding (5.96e-08 was measured on an AVX2 CPU), not a signal
+    assert maps[0, 0, 0] == pytest.approx(0.0, abs=1e-6), "hiding empty background changes nothing"
     with pytest.raises(ValueError, match="patch must be between 1 and 6"):
         occlusion_maps(model, images, [1], patch=7)
 
