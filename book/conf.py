@@ -45,7 +45,7 @@ project = "Classify handwritten digits with a convnet"
 author = "the tutorial's authors"
 copyright = "the tutorial's authors. MNIST: Y. LeCun, C. Cortes, C. J. C. Burges (CC BY-SA 3.0)"
 
-extensions = ["myst_nb", "book_links"]
+extensions = ["myst_nb", "book_links", "book_alt_text"]
 root_doc = "index"
 # README.md is the landing page's content (index.md includes it), not a page of its own.
 exclude_patterns = ["README.md"]
@@ -61,9 +61,12 @@ myst_heading_anchors = 3
 
 html_theme = "sphinx_book_theme"
 html_title = "Classify digits with a convnet"
+templates_path = ["_templates"]  # search-button-field.html: an accessible name that matches its text
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
 html_show_sourcelink = False
+# Follow the reader's system (light or dark); without it the theme logs an error on a first visit.
+html_context = {"default_mode": "auto"}
 html_theme_options: dict[str, object] = {
     "show_toc_level": 2,
     "use_download_button": False,

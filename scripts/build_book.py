@@ -61,10 +61,10 @@ def main() -> int:
     start = time.perf_counter()
     status = build(out)
     if status == 0:
-        pages = sorted(out.rglob("*.html"))
+        pages = [p for p in out.rglob("*.html") if "_static" not in p.relative_to(out).parts]
         size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
         print(
-            f"built {out} in {time.perf_counter() - start:.0f} s: {len(pages)} HTML files, "
+            f"built {out} in {time.perf_counter() - start:.0f} s: {len(pages)} pages, "
             f"{size / 2**20:.1f} MiB; open {out / 'index.html'}"
         )
     return status
