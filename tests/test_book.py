@@ -16,6 +16,7 @@ Without Chromium or npm the browser part is skipped on a workstation, but in CI 
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
 import shutil
@@ -95,6 +96,21 @@ def test_every_notebook_exercise_and_guide_became_a_page(site):
     assert "3 · Prepare MNIST and train" in chapter and "<img" in chapter, (
         "a chapter lost its title or figures"
     )
+
+
+def test_cells_tagged_remove_cell_are_not_on_the_page(site):
+    """Cells that exist for the tests carry the tag remove-cell: kept in the notebook, not in the book."""
+    for notebook in sorted(ROOT.glob("notebooks/*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        shown = [
+            c
+            for c in cells
+            if c["cell_type"] == "code" and "remove-cell" not in c["metadata"].get("tags", [])
+        ]
+        page = (site / "notebooks" / notebook.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert page.count('<div class="cell docutils container') == len(shown), (
+            f"{notebook.name}: code cells on the page"
+        )
 
 
 def test_every_internal_link_and_anchor_resolves(site):
@@ -236,7 +252,7 @@ def test_the_site_in_a_real_browser(site, tmp_path):
             expect(page).to_have_url(re.compile(r"/notebooks/01_build_the_convnet_base\.html$"))
             page.locator("a.right-next").click()
             expect(page).to_have_url(re.compile(r"/notebooks/02_add_the_classifier_head\.html$"))
-            page.goto(f"{url}/notebooks/03_prepare_mnist_and_train.html")
+            page.goto(f"{url}/notebooks/03_prepare_mnist_and_train.html#read-the-training-curves")
             page.screenshot(path=str(ARTIFACTS / "book_chapter.png"))
 
             current[0] = "search"
