@@ -55,6 +55,8 @@ nb_execution_mode = "off"
 # No widget JavaScript: by default MyST-NB loads require.js and the widget manager from public
 # CDNs. Notebook 9 shows a picture of its drawing pad, captured from a real run, instead.
 nb_ipywidgets_js: dict[str, dict[str, str]] = {}
+# A widget's output is never rendered as a widget (it needs a kernel): its text/plain form is shown.
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 # Markdown that code displays (the recaps) renders as the page's own prose.
 nb_render_markdown_format = "myst"
 myst_heading_anchors = 3
