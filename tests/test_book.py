@@ -89,7 +89,7 @@ def test_every_notebook_exercise_and_guide_became_a_page(site):
         for pattern in PAGES_FROM
         for source in ROOT.glob(pattern)
     }
-    assert len(expected) == 1 + 9 + 5 + 1, f"unexpected sources: {sorted(expected)}"
+    assert len(expected) >= 1 + 9 + 5 + 1, f"sources missing: {sorted(expected)}"
     pages = {str(page.relative_to(site)) for page in html_pages(site)}
     assert not expected - pages, f"sources without a page: {sorted(expected - pages)}"
     chapter = (site / "notebooks" / "03_prepare_mnist_and_train.html").read_text()
