@@ -1,0 +1,268 @@
+"""The book (scripts/build_book.py): it builds with warnings as errors, and works in a real browser.
+
+Builds the static site from the committed notebooks into a temporary folder; checks that every
+notebook, exercise and the instructors' guide became a page and that every internal link and
+anchor resolves; that launch buttons appear exactly when the repository's address is set; then
+serves the site from ``python -m http.server`` on 127.0.0.1 and opens every page in the system's
+headless Chromium (Playwright): no console error, no request leaving 127.0.0.1 (each one is
+blocked and reported), every image decoded, "next" goes to the next chapter, the search finds
+"softmax", and axe-core (npm, installed into .cache/axe-core on first use) finds no serious or
+critical accessibility violation, in the light and in the dark theme. Screenshots of the landing
+page and a chapter go to artifacts/.
+
+Without Chromium or npm the browser part is skipped on a workstation, but in CI (``CI`` set) it fails.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from browser_helpers import CHROMIUM, chromium_found, launch_chromium, static_server  # noqa: E402
+
+ARTIFACTS = ROOT / "artifacts"
+AXE_VERSION = "4.14.1"
+AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES_FROM = ["notebooks/*.ipynb", "exercises/release/mnist/*.ipynb", "docs/instructors.md"]
+SAMPLE_ADDRESS = "https://github.com/example-owner/mnist-book/tree/main"
+
+
+def build(out: Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_book.py"), "--out", str(out)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, (
+        f"the book's build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book") / "book"
+    build(out)
+    return out
+
+
+def html_pages(site: Path) -> list[Path]:
+    """The site's pages (not the theme's template fragments in _static/)."""
+    return sorted(page for page in site.rglob("*.html") if "_static" not in page.relative_to(site).parts)
+
+
+class Page(HTMLParser):
+    """The links (href, src) and the element ids of one HTML page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_every_notebook_exercise_and_guide_became_a_page(site):
+    expected = {"index.html"} | {
+        str(source.relative_to(ROOT).with_suffix(".html"))
+        for pattern in PAGES_FROM
+        for source in ROOT.glob(pattern)
+    }
+    assert len(expected) >= 1 + 9 + 5 + 1, f"sources missing: {sorted(expected)}"
+    pages = {str(page.relative_to(site)) for page in html_pages(site)}
+    assert not expected - pages, f"sources without a page: {sorted(expected - pages)}"
+    chapter = (site / "notebooks" / "03_prepare_mnist_and_train.html").read_text()
+    assert "3 · Prepare MNIST and train" in chapter and "<img" in chapter, (
+        "a chapter lost its title or figures"
+    )
+
+
+def test_cells_tagged_remove_cell_are_not_on_the_page(site):
+    """Cells that exist for the tests carry the tag remove-cell: kept in the notebook, not in the book."""
+    for notebook in sorted(ROOT.glob("notebooks/*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        shown = [
+            c
+            for c in cells
+            if c["cell_type"] == "code" and "remove-cell" not in c["metadata"].get("tags", [])
+        ]
+        page = (site / "notebooks" / notebook.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert page.count('<div class="cell docutils container') == len(shown), (
+            f"{notebook.name}: code cells on the page"
+        )
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    parsed = {page: Page(page.read_text(encoding="utf-8")) for page in html_pages(site)}
+    broken = []
+    for page, html in parsed.items():
+        for link in html.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {link} (no such file)")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in parsed[target].ids
+            ):
+                broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
+            elif target.suffix in (".ipynb", ".md") and "_sources" not in target.parts:
+                broken.append(f"{page.relative_to(site)}: {link} (a source file, not its page)")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_no_launch_buttons_while_the_repository_address_is_unset(site):
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    if "Repository" in pyproject["project"].get("urls", {}):
+        pytest.skip("the repository's address is set in pyproject.toml")
+    chapter = (site / "notebooks" / "01_build_the_convnet_base.html").read_text()
+    assert "mybinder.org" not in chapter and "colab.research.google.com" not in chapter
+
+
+def test_launch_buttons_point_at_the_notebook_on_the_repositorys_branch(tmp_path):
+    pyproject = tmp_path / "pyproject.toml"
+    text = (ROOT / "pyproject.toml").read_text()
+    text = re.sub(r"\[project.urls\][^\[]*", "", text)
+    pyproject.write_text(text + f'\n[project.urls]\nRepository = "{SAMPLE_ADDRESS}"\n')
+    build(tmp_path / "book", {"BOOK_PYPROJECT": str(pyproject)})
+    chapter = (tmp_path / "book" / "notebooks" / "01_build_the_convnet_base.html").read_text()
+    notebook = "notebooks/01_build_the_convnet_base.ipynb"
+    assert f"https://mybinder.org/v2/gh/example-owner/mnist-book/main?urlpath=lab/tree/{notebook}" in chapter
+    assert (
+        f"https://colab.research.google.com/github/example-owner/mnist-book/blob/main/{notebook}" in chapter
+    )
+    assert f'href="../_sources/{notebook}"' in chapter, "no download button for the notebook"
+    # Links to the repository's files that are not pages go to GitHub.
+    assert 'href="https://github.com/example-owner/mnist-book/tree/main/utils/setup.py"' in chapter
+
+
+def install_axe() -> None:
+    if AXE.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but npm is missing: the accessibility scan needs axe-core from npm")
+        pytest.skip("npm is missing: the accessibility scan needs axe-core from npm")
+    options = ["--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE.parents[2])]
+    subprocess.run(
+        [npm, "install", *options, f"axe-core@{AXE_VERSION}"], check=True, timeout=300, capture_output=True
+    )
+
+
+def test_the_site_in_a_real_browser(site, tmp_path):
+    if not chromium_found():
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"CI is set but there is no Chromium at {CHROMIUM}: `apt-get install -y chromium` first"
+            )
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian) to run the browser test"
+        )
+    install_axe()
+    from playwright.sync_api import expect, sync_playwright
+
+    pages = [str(page.relative_to(site)) for page in html_pages(site)]
+    problems: list[str] = []
+    counts: collections.Counter[str] = collections.Counter()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with static_server(site, tmp_path / "server.log") as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(30_000)
+
+            def outside(route):
+                problems.append(f"a request left 127.0.0.1 (blocked): {route.request.url}")
+                route.abort()
+
+            context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), outside)
+            page = context.new_page()
+            current = [""]
+            page.on(
+                "console", lambda m: m.type == "error" and problems.append(f"{current[0]}: console: {m.text}")
+            )
+            page.on("pageerror", lambda e: problems.append(f"{current[0]}: page error: {e}"))
+            for theme in ("light", "dark"):
+                page.goto(f"{url}/index.html")
+                page.evaluate(
+                    f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}')"
+                )
+                for name in pages:
+                    current[0] = f"{name} ({theme})"
+                    page.goto(f"{url}/{name}", wait_until="load")
+                    assert page.evaluate("document.documentElement.dataset.theme") == theme
+                    broken = page.evaluate(
+                        "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+                    )
+                    problems += [f"{current[0]}: image not decoded: {src}" for src in broken]
+                    unnamed = page.evaluate(
+                        "[...document.querySelectorAll('main img')].filter(i => !i.alt || /\\.(png|jpe?g|svg)$/.test(i.alt)).map(i => i.src)"
+                    )
+                    problems += [f"{current[0]}: image without a text alternative: {src}" for src in unnamed]
+                    page.add_script_tag(path=str(AXE))
+                    for violation in page.evaluate("axe.run(document, {resultTypes: ['violations']})")[
+                        "violations"
+                    ]:
+                        counts[f"{violation['impact']} ({theme})"] += len(violation["nodes"])
+                        if name == "index.html" or violation["impact"] in ("serious", "critical"):
+                            print(
+                                f"  {current[0]}: {violation['impact']}: {violation['id']} ({len(violation['nodes'])})"
+                            )
+                        if violation["impact"] in ("serious", "critical"):
+                            targets = [node["target"] for node in violation["nodes"]][:5]
+                            problems.append(
+                                f"{current[0]}: axe {violation['impact']}: {violation['id']} at {targets}"
+                            )
+            print(
+                f"axe-core {AXE_VERSION} violations (elements) by impact over {len(pages)} pages: {dict(counts)}"
+            )
+
+            current[0] = "navigation"
+            page.evaluate("localStorage.setItem('theme', 'light'); localStorage.setItem('mode', 'light')")
+            page.goto(f"{url}/index.html")
+            page.screenshot(path=str(ARTIFACTS / "book_landing.png"))
+            page.locator("a.right-next").click()
+            expect(page).to_have_url(re.compile(r"/notebooks/01_build_the_convnet_base\.html$"))
+            page.locator("a.right-next").click()
+            expect(page).to_have_url(re.compile(r"/notebooks/02_add_the_classifier_head\.html$"))
+            page.goto(f"{url}/notebooks/03_prepare_mnist_and_train.html#read-the-training-curves")
+            page.screenshot(path=str(ARTIFACTS / "book_chapter.png"))
+
+            current[0] = "search"
+            page.goto(f"{url}/search.html?q=softmax")
+            results = page.locator("#search-results ul.search li")
+            expect(results.first).to_be_visible(timeout=30_000)
+            found = results.all_inner_texts()
+            assert any("Add the classifier head" in text for text in found), (
+                f"search for softmax found: {found}"
+            )
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
