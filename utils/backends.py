@@ -83,4 +83,4 @@ def time_training(
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     if measured["backend"] != backend:
         raise RuntimeError(f"Asked for the {backend} backend but Keras ran on {measured['backend']}.")
-    return measured["seconds"]
+    return float(measured["seconds"])
