@@ -10,7 +10,9 @@ Tiers: ``python -m pytest -m "not slow"`` is the quick run (a few minutes on 2 c
 - a notebook is slow if ``benchmarks/cpu2.json`` measured it at over ``SLOW_NOTEBOOK_SECONDS``
   on 2 CPU cores, or if it has not been measured yet (``scripts/rerun_notebook.py`` measures it);
 - a test module is slow if it is named in ``SLOW_MODULES`` (training, nbgrader, a browser, a
-  clean virtual environment); ``BROWSER_MODULES`` also get the ``browser`` marker.
+  clean virtual environment); ``BROWSER_MODULES`` also get the ``browser`` marker;
+- a test that uses the ``trained_model_path`` fixture is slow while ``TRAINED_MODEL`` is missing:
+  the fixture then runs notebook 03 to train it (minutes); once it exists, the test is quick.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SLOW_MODULES = {
     "tests/test_install.py": "installs the package into a clean virtual environment",
 }
 BROWSER_MODULES = {"tests/test_browser.py"}
+TRAINED_MODEL = ROOT / "notebooks" / "models" / "mnist_convnet.keras"
 
 
 def notebook_seconds() -> dict[str, float]:
@@ -72,6 +75,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     seconds = notebook_seconds()
     for item in items:
         reason = slow_reason(item.path, seconds)
+        if (
+            not reason
+            and "trained_model_path" in getattr(item, "fixturenames", ())
+            and not TRAINED_MODEL.exists()
+        ):
+            reason = f"needs {TRAINED_MODEL.relative_to(ROOT)}, which notebook 03 trains (minutes)"
         if reason:
             item.add_marker(pytest.mark.slow(reason=reason))
         if relative_path(item.path) in BROWSER_MODULES:
