@@ -151,7 +151,10 @@ def merge(path: Path, rows: list[Row], machine: str, cpus: int, note: str = "") 
         raise SystemExit(
             f"{path} holds runs on {record.get('cpus')} CPU cores, not {cpus}: pick another file"
         )
-    by_name = {row["notebook"]: row for row in record.get("results", [])}
+    # rows written before rows named their machine were measured on the file's machine
+    by_name = {
+        row["notebook"]: {"machine": record.get("machine"), **row} for row in record.get("results", [])
+    }
     for row in rows:
         by_name[row["notebook"]] = {**row, "machine": machine}
     record.update(machine=machine, cpus=cpus, results=[by_name[name] for name in sorted(by_name)])
@@ -174,8 +177,14 @@ def publish(root: Path = ROOT) -> None:
     if stale:
         raise SystemExit(f"benchmarks/ has rows for notebooks that no longer exist: {sorted(set(stale))}")
 
-    machines = {row.get("machine", runs[2]["machine"]) for row in by_cpus[2].values()}
-    where = " and ".join(sorted(machines))
+    where = latest = runs[2]["machine"]  # rows measured elsewhere are named
+    elsewhere: dict[str, list[str]] = {}
+    for run in by_cpus.values():
+        for name, row in run.items():
+            if row.get("machine", latest) != latest and name not in elsewhere.get(row["machine"], []):
+                elsewhere.setdefault(row["machine"], []).append(name)
+    for other, names in sorted(elsewhere.items()):
+        where += f" ({', '.join(f'`{name}`' for name in sorted(names))} on {other})"
     lines = [
         f"Measured with `scripts/benchmark_notebooks.py` on {where}, CPU only, "
         "each notebook in a fresh kernel; the one-core column is pinned to a single core, "

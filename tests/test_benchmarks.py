@@ -55,6 +55,22 @@ def test_merging_one_notebook_keeps_the_other_rows(tmp_path):
         bench.merge(results, [row("01_a.ipynb", 8.0)], "New CPU", 1)
 
 
+def test_rows_from_before_the_merge_keep_the_machine_they_were_measured_on(tmp_path):
+    results = tmp_path / "cpu2.json"
+    old_format = {
+        "machine": "AMD EPYC, 24 GiB, Linux",
+        "cpus": 2,
+        "note": "",
+        "results": [row("01_a.ipynb", 4.3)],
+    }
+    results.write_text(json.dumps(old_format))
+    record = bench.merge(results, [row("02_b.ipynb", 4.4)], "Intel Xeon (AVX-512), 16 GiB, Linux", 2)
+    assert [r["machine"] for r in record["results"]] == [
+        "AMD EPYC, 24 GiB, Linux",
+        "Intel Xeon (AVX-512), 16 GiB, Linux",
+    ]
+
+
 def test_merging_into_a_missing_file_creates_it(tmp_path):
     record = bench.merge(tmp_path / "new" / "cpu1.json", [row("03_x.ipynb", 170.0)], "CPU", 1)
     assert record["cpus"] == 1 and [r["notebook"] for r in record["results"]] == ["03_x.ipynb"]
@@ -72,7 +88,7 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
         results / "cpu2.json", [row("01_a.ipynb", 4.2, 600), row("07_b.ipynb", 200.0, 2000)], "CPU", 2
     )
     bench.merge(results / "cpu1.json", [row("07_b.ipynb", 390.0, 1900)], "CPU", 1)
-    bench.merge(results / "cpu2.json", [row("07_b.ipynb", 150.4, 2048, tree=3072)], "CPU", 2)
+    bench.merge(results / "cpu2.json", [row("07_b.ipynb", 150.4, 2048, tree=3072)], "New CPU", 2)
     bench.publish(tmp_path)
 
     readme = (tmp_path / "README.md").read_text()
@@ -81,6 +97,10 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
     )
     assert "| `01_a.ipynb` | 4 s | not measured | 0.59 GiB | 0.59 GiB |" in readme
     assert "| `07_b.ipynb` | 150 s | 390 s | 2.00 GiB | 3.00 GiB |" in readme
+    assert (
+        "Measured with `scripts/benchmark_notebooks.py` on New CPU (`01_a.ipynb`, `07_b.ipynb` on CPU),"
+        in readme
+    )
     header = nbformat.read(tmp_path / "notebooks" / "07_b.ipynb", as_version=4).cells[0].source
     assert (
         "**Runs in** about 150 s on 2 CPU cores, 390 s on one (as on Binder); peak memory 2.0 GiB." in header
