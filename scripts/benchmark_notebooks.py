@@ -153,7 +153,8 @@ def merge(path: Path, rows: list[Row], machine: str, cpus: int, note: str = "") 
         )
     # rows written before rows named their machine were measured on the file's machine
     by_name = {
-        row["notebook"]: {"machine": record.get("machine"), **row} for row in record.get("results", [])
+        row["notebook"]: {**row, "machine": row.get("machine", record.get("machine"))}
+        for row in record.get("results", [])
     }
     for row in rows:
         by_name[row["notebook"]] = {**row, "machine": machine}
