@@ -1,23 +1,31 @@
-"""Time each notebook and measure its kernel's peak memory; publish the numbers.
+"""Time each notebook and measure its memory; merge the numbers into benchmarks/ and publish them.
+
+To re-run one notebook after changing it, use ``scripts/rerun_notebook.py`` (built on this
+script): it runs, saves, measures, merges and publishes in one command.
 
 Measure (from the repository's root; nothing else should be running):
 
     .venv/bin/python scripts/benchmark_notebooks.py --cpus 2 --out benchmarks/cpu2.json [--save]
     .venv/bin/python scripts/benchmark_notebooks.py --cpus 1 --out benchmarks/cpu1.json notebooks/03_*.ipynb
 
+``--out`` merges: the rows of the notebooks just measured replace theirs, the other rows stay.
 Publish what was measured (README table and each notebook's "**Runs in**" line):
 
     .venv/bin/python scripts/benchmark_notebooks.py --publish
 
 Notebooks run in order, in a fresh kernel each, in their own folder (so notebook 04 finds the
-model notebook 03 saved), as a reader would run them; the files are not modified. ``--cpus N``
-pins the run to N CPU cores (``--cpus 1`` is Binder's share). Peak memory is the kernel's
-largest resident set size, sampled every 50 ms. This is a measuring tool, not a test.
+model notebook 03 saved), as a reader would run them; the files are not modified unless
+``--save`` is given, which writes them back canonically (nbformat's JSON, cell ids kept).
+``--cpus N`` pins the run to N CPU cores (``--cpus 1`` is Binder's share). Memory is sampled
+every 50 ms: the kernel's largest resident set size (``peak_mb``), and the largest sum over
+the kernel and every process it started, sampled together (``tree_peak_mb``: what a whole
+session needs, e.g. notebook 7's timing processes). This is a measuring tool, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -25,6 +33,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import psutil
@@ -33,14 +42,17 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks"
 TABLE_START, TABLE_END = "<!-- benchmark table: start -->", "<!-- benchmark table: end -->"
+Row = dict[str, Any]
 
 
 class PeakMemory:
-    """Samples a process's resident memory in a background thread and keeps the maximum."""
+    """Samples a process's resident memory, and that of its process tree, in a background
+    thread; keeps the largest of each."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.process = psutil.Process(pid)
-        self.peak = 0
+        self.peak = 0  # the process alone
+        self.tree_peak = 0  # the process and all its descendants, summed at the same moment
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(interval,), daemon=True)
         self._thread.start()
@@ -48,74 +60,155 @@ class PeakMemory:
     def _sample(self, interval: float) -> None:
         while not self._stop.is_set():
             try:
-                self.peak = max(self.peak, self.process.memory_info().rss)
+                own = self.process.memory_info().rss
+                children = self.process.children(recursive=True)
             except psutil.Error:
                 return
+            tree = own
+            for child in children:
+                with contextlib.suppress(psutil.Error):  # it ended between listing and reading
+                    tree += child.memory_info().rss
+            self.peak, self.tree_peak = max(self.peak, own), max(self.tree_peak, tree)
             time.sleep(interval)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.tree_peak
 
 
-def measure(path: Path, save: bool = False) -> dict[str, float | str]:
-    """Run one notebook top to bottom; return its wall time and its kernel's peak memory.
+def write_canonical(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook as nbformat writes it (sorted keys, one-space indent), after normalising
+    it (cell ids kept, missing ones added) and dropping per-cell execution timings."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    _, normalized = nbformat.validator.normalize(notebook)
+    nbformat.write(nbformat.from_dict(normalized), path)
+
+
+def measure(path: Path, save: bool = False) -> Row:
+    """Run one notebook top to bottom in a fresh kernel; return its wall time and peak memory.
 
     With ``save``, the notebook is written back with the outputs of this run (like
     ``jupyter nbconvert --execute --inplace``), so committed outputs and timings match."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=3600, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+        notebook, timeout=7200, record_timing=False, resources={"metadata": {"path": str(path.parent)}}
     )
     start = time.perf_counter()
     with client.setup_kernel():
-        memory = PeakMemory(client.km.provisioner.process.pid)
+        provisioner = client.km.provisioner if client.km else None
+        process = getattr(provisioner, "process", None)
+        if process is None:
+            raise RuntimeError(f"{path.name}: the kernel was not started as a local process")
+        memory = PeakMemory(process.pid)
         for index, cell in enumerate(client.nb.cells):
             client.execute_cell(cell, index)
-        peak = memory.stop()
+        peak, tree_peak = memory.stop()
+    seconds = time.perf_counter() - start
     if save:
-        nbformat.write(client.nb, path)
+        write_canonical(client.nb, path)
     return {
         "notebook": path.name,
-        "seconds": round(time.perf_counter() - start, 1),
+        "seconds": round(seconds, 1),
         "peak_mb": round(peak / 2**20),
+        "tree_peak_mb": round(tree_peak / 2**20),
     }
 
 
+def vector_extensions(cpuinfo: str) -> str:
+    """The widest SIMD extension TensorFlow can use on this CPU, from /proc/cpuinfo's flags.
+
+    Example:
+        >>> vector_extensions("flags : fpu sse avx avx2 fma")
+        'AVX2'
+    """
+    found = re.search(r"^flags\s*:(.*)$", cpuinfo, flags=re.M)
+    flags = set(found[1].split()) if found else set()
+    for flag, name in [("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX")]:
+        if flag in flags:
+            return name
+    return ""
+
+
 def machine() -> str:
-    model = ""
+    """One line for the README: CPU model and widest vector extension, memory, system."""
+    model, vectors = "", ""
     if Path("/proc/cpuinfo").exists():
-        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        model = found[1].strip() if found else ""
-    return (
-        f"{model or platform.machine()}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()}"
-    )
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo)
+        model, vectors = (found[1].strip() if found else ""), vector_extensions(cpuinfo)
+    cpu = (model or platform.machine()) + (f" ({vectors})" if vectors else "")
+    return f"{cpu}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()}"
 
 
-def publish() -> None:
+def merge(path: Path, rows: list[Row], machine: str, cpus: int, note: str = "") -> dict[str, Any]:
+    """Merge freshly measured rows into the results file at ``path``, by notebook name: rows
+    for other notebooks are kept, each row records the machine it was measured on, and the rows
+    are sorted by notebook. A new ``note`` replaces the file's note. Returns what was written."""
+    record: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    if record and record.get("cpus") != cpus:
+        raise SystemExit(
+            f"{path} holds runs on {record.get('cpus')} CPU cores, not {cpus}: pick another file"
+        )
+    # rows written before rows named their machine were measured on the file's machine
+    by_name = {
+        row["notebook"]: {**row, "machine": row.get("machine", record.get("machine"))}
+        for row in record.get("results", [])
+    }
+    for row in rows:
+        by_name[row["notebook"]] = {**row, "machine": machine}
+    record.update(machine=machine, cpus=cpus, results=[by_name[name] for name in sorted(by_name)])
+    if note or "note" not in record:
+        record["note"] = note
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def publish(root: Path = ROOT) -> None:
     """Write the measured numbers into the README's table and the notebooks' headers."""
-    runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in RESULTS.glob("cpu*.json")}
+    results, notebooks = root / "benchmarks", root / "notebooks"
+    runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in results.glob("cpu*.json")}
     if 2 not in runs:
         raise SystemExit("No benchmarks/cpu2.json: measure with --cpus 2 first.")
     by_cpus = {cpus: {row["notebook"]: row for row in run["results"]} for cpus, run in runs.items()}
     one_core = by_cpus.get(1, {})
+    stale = [name for run in by_cpus.values() for name in run if not (notebooks / name).exists()]
+    if stale:
+        raise SystemExit(f"benchmarks/ has rows for notebooks that no longer exist: {sorted(set(stale))}")
 
+    where = latest = runs[2]["machine"]  # rows measured elsewhere are named
+    elsewhere: dict[str, list[str]] = {}
+    for run in by_cpus.values():
+        for name, row in run.items():
+            if row.get("machine", latest) != latest and name not in elsewhere.get(row["machine"], []):
+                elsewhere.setdefault(row["machine"], []).append(name)
+    for other, names in sorted(elsewhere.items()):
+        where += f" ({', '.join(f'`{name}`' for name in sorted(names))} on {other})"
     lines = [
-        f"Measured with `scripts/benchmark_notebooks.py` on {runs[2]['machine']}, CPU only, "
+        f"Measured with `scripts/benchmark_notebooks.py` on {where}, CPU only, "
         "each notebook in a fresh kernel; the one-core column is pinned to a single core, "
-        "like Binder's share." + "".join(f" {run['note']}" for run in runs.values() if run.get("note")),
+        "like Binder's share; the last column adds the processes the kernel starts."
+        + "".join(f" {run['note']}" for run in runs.values() if run.get("note")),
         "",
-        "| notebook | 2 CPU cores | 1 CPU core | kernel peak memory |",
-        "|---|---:|---:|---:|",
+        "| notebook | 2 CPU cores | 1 CPU core | kernel peak memory | with its child processes |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name, row in by_cpus[2].items():
-        single = f"{one_core[name]['seconds']:.0f} s" if name in one_core else "not measured"
-        peak = max(row["peak_mb"], one_core.get(name, {}).get("peak_mb", 0))
-        lines.append(f"| `{name}` | {row['seconds']:.0f} s | {single} | {peak / 1024:.2f} GiB |")
-        update_header(ROOT / "notebooks" / name, row, one_core.get(name))
+        single = one_core.get(name)
+        peak = max(row["peak_mb"], (single or {}).get("peak_mb", 0))
+        trees = [r["tree_peak_mb"] for r in (row, single) if r and "tree_peak_mb" in r]
+        lines.append(
+            f"| `{name}` | {row['seconds']:.0f} s | "
+            + (f"{single['seconds']:.0f} s" if single else "not measured")
+            + f" | {peak / 1024:.2f} GiB | "
+            + (f"{max(trees) / 1024:.2f} GiB" if trees else "not measured")
+            + " |"
+        )
+        update_header(notebooks / name, row, single)
 
-    readme = ROOT / "README.md"
+    readme = root / "README.md"
     text = readme.read_text()
     if TABLE_START not in text:
         raise SystemExit(f"README.md has no {TABLE_START!r} marker")
@@ -125,7 +218,7 @@ def publish() -> None:
     )
 
 
-def update_header(path: Path, two: dict, one: dict | None) -> None:
+def update_header(path: Path, two: Row, one: Row | None) -> None:
     """Rewrite the "**Runs in** …" line of a notebook's first cell; outputs are untouched."""
     notebook = nbformat.read(path, as_version=4)
     title = notebook.cells[0]
@@ -137,14 +230,37 @@ def update_header(path: Path, two: dict, one: dict | None) -> None:
         raise SystemExit(f"{path.name}: its first cell has no line starting with **Runs in**")
     if new_source != title.source:
         title.source = new_source
-        nbformat.write(notebook, path)
+        write_canonical(notebook, path)
+
+
+def pin_cpus(cpus: int) -> int:
+    """Run this process, and the kernels it starts, on ``cpus`` CPU cores; return the count."""
+    available = sorted(os.sched_getaffinity(0))
+    if cpus > len(available):
+        raise SystemExit(f"Asked for {cpus} CPU cores but only {len(available)} are available here.")
+    os.sched_setaffinity(0, available[:cpus])  # kernels inherit it
+    return cpus
+
+
+def run(paths: list[Path], save: bool = False) -> list[Row]:
+    """Measure each notebook in turn, printing one line per notebook."""
+    rows = []
+    for path in paths:
+        rows.append(measure(path.resolve(), save=save))
+        row = rows[-1]
+        print(
+            f"{row['notebook']}: {row['seconds']} s, peak {row['peak_mb']} MB "
+            f"(with child processes {row['tree_peak_mb']} MB)",
+            flush=True,
+        )
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--cpus", type=int, help="pin the run to this many CPU cores")
-    parser.add_argument("--out", type=Path, help="write the results here (JSON)")
+    parser.add_argument("--out", type=Path, help="merge the results into this file (JSON)")
     parser.add_argument(
         "--save", action="store_true", help="write each notebook back with this run's outputs"
     )
@@ -155,17 +271,10 @@ def main() -> None:
         publish()
         return
     if args.cpus:
-        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.cpus])  # kernels inherit it
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    rows = []
-    for path in paths:
-        rows.append(measure(path.resolve(), save=args.save))
-        print(f"{rows[-1]['notebook']}: {rows[-1]['seconds']} s, peak {rows[-1]['peak_mb']} MB", flush=True)
+        pin_cpus(args.cpus)
+    rows = run(args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), save=args.save)
     if args.out:
-        cpus = len(os.sched_getaffinity(0))
-        args.out.parent.mkdir(exist_ok=True)
-        record = {"machine": machine(), "cpus": cpus, "note": args.note, "results": rows}
-        args.out.write_text(json.dumps(record, indent=2) + "\n")
+        merge(args.out, rows, machine(), len(os.sched_getaffinity(0)), args.note)
 
 
 if __name__ == "__main__":

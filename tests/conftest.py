@@ -1,12 +1,10 @@
-"""Shared fixtures. Figures are drawn headless (Agg), so the tests need no screen."""
+"""Fixtures for the unit tests. The tiers, headless figures and the doctests' names are set in
+the repository's root ``conftest.py``, which also sees the notebooks and the doctests."""
 
 from __future__ import annotations
 
-import matplotlib
+from pathlib import Path
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pytest
 
 from utils.data import load_mnist
@@ -18,17 +16,9 @@ def mnist():
     return load_mnist()
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="session")
 def trained_model_path():
     """The lesson's trained model, found as the notebooks find it (notebook 3's, else the shipped copy)."""
-    from pathlib import Path
-
     from utils.notebooks import trained_model_path
 
     notebooks = Path(__file__).parents[1] / "notebooks"

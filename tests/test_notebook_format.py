@@ -10,7 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# every committed notebook: the lessons, the exercises' solutions and their student copies
+COMMITTED = [*NOTEBOOKS, *sorted((ROOT / "exercises").glob("[rs]*/**/*.ipynb"))]
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=lambda path: path.name)
@@ -40,3 +43,18 @@ def test_header_says_what_you_learn_and_how_long_it_runs(notebook):
     assert title.cell_type == "markdown" and title.source.startswith("# ")
     assert "**What you will learn.**" in title.source
     assert "**Runs in** about " in title.source, "measure it: scripts/benchmark_notebooks.py --publish"
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda path: str(path.relative_to(ROOT)))
+def test_committed_notebooks_are_canonical(path):
+    """Written as nbformat writes them, with a stable id on every cell, so a diff shows only what
+    changed. scripts/rerun_notebook.py writes notebooks this way."""
+    text = path.read_text(encoding="utf-8")
+    notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    nbformat.validate(notebook)
+    assert (notebook.nbformat, notebook.nbformat_minor) >= (4, 5), "cell ids need nbformat 4.5"
+    ids = [cell.id for cell in notebook.cells]
+    assert len(set(ids)) == len(ids), "cell ids are unique"
+    assert text == nbformat.writes(notebook) + "\n", (
+        "rewrite it: nbformat.write(nbformat.read(path, 4), path)"
+    )

@@ -36,7 +36,7 @@ def test_plot_digits_shows_every_image_with_its_label(mnist):
     assert len(fig.axes) == 12, "3 rows of 5 minus the 3 unused axes"
     assert [ax.get_title() for ax in fig.axes[:3]] == ["5", "0", "4"]
     np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), x_train[0])
-    assert fig._suptitle.get_text() == "First twelve"
+    assert fig.get_suptitle() == "First twelve"
 
 
 def test_plot_digits_accepts_channel_last_images_and_rejects_mismatches():
@@ -106,7 +106,7 @@ def test_plot_maps_draws_each_map_with_its_title_and_a_symmetric_scale():
     assert [ax.get_title() for ax in fig.axes] == ["w0", "w1", "w2"], "the unused fourth axis is removed"
     assert fig.axes[0].images[0].get_clim() == (-2.0, 2.0)
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), maps[1])
-    assert fig._suptitle.get_text() == "Filters"
+    assert fig.get_suptitle() == "Filters"
 
 
 def test_plot_maps_rejects_wrong_shapes_and_counts():

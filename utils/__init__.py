@@ -1,9 +1,14 @@
-"""Shared helpers for the MNIST convnet tutorial.
+"""Shared helpers for the MNIST convnet tutorial, one module per kind of help.
 
+- ``utils.setup``: what each notebook's Setup cell does (quiet imports, versions, seeds).
 - ``utils.data``: load the real MNIST from a verified cache, Keras, or a PyPI mirror.
 - ``utils.plots``: the figures the notebooks share (digit grids, curves, confusion matrix).
+- ``utils.checks``: the exercises' ``[PASS]``-style checks, with friendly one-line failures.
 - ``utils.explain``: look inside a trained model (filters, feature maps, saliency, occlusion).
-- ``utils.setup``: what each notebook's Setup cell does (quiet imports, versions, seeds).
+- ``utils.backends``: time a model's training on each Keras backend (notebook 7); the timing
+  process itself is ``utils._backend_timer``.
+- ``utils.notebooks``: run one notebook from another, e.g. to train the model a later one needs.
+- ``utils.drawing``: the drawing pad of notebook 9 and the preprocessing of a drawn digit.
 
 The models themselves are written in the notebooks: they are the lesson.
 """

@@ -3,7 +3,9 @@
 Keras picks its backend once, when it is first imported, so a notebook cannot switch backends.
 ``time_training`` therefore runs each measurement in a fresh Python process with
 ``KERAS_BACKEND`` set. The model travels as a ``.keras`` file, which every backend can load,
-so all backends train exactly the same network with the same optimizer and settings.
+so all backends train exactly the same network with the same optimizer and settings. The
+fresh process runs ``utils._backend_timer``, which times with ``best_seconds``, the procedure
+notebook 7 uses: warm up on one batch, then keep the fastest of several passes.
 """
 
 from __future__ import annotations
@@ -13,33 +15,49 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any, Protocol
 
 # The package each backend needs, which is also what to `pip install`.
 BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
-# Runs in the fresh process, like notebook 7's best_seconds: load the model, warm up (the first
-# step builds or compiles the training step), then keep the fastest of several passes over the
-# same images.
-_TIMER = """
-import json, sys, time
-import keras
-from utils.data import load_mnist
 
-path, images, batch_size, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-keras.utils.set_random_seed(42)
-model = keras.models.load_model(path)
-(x, y), _ = load_mnist()
-x = x[:images].reshape((-1, 28, 28, 1)).astype("float32") / 255
-y = keras.utils.to_categorical(y[:images], num_classes=10)
-model.fit(x[:batch_size], y[:batch_size], batch_size=batch_size, verbose=0)
-times = []
-for _ in range(repeats):
+class Trainable(Protocol):
+    """The part of a compiled Keras model that ``best_seconds`` uses."""
+
+    def fit(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def _timed_fit(model: Trainable, *args: Any, **kwargs: Any) -> float:
     start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, verbose=0)
-    times.append(time.perf_counter() - start)
-print(json.dumps({"backend": keras.backend.backend(), "seconds": min(times)}))
-"""
+    model.fit(*args, verbose=0, **kwargs)
+    return time.perf_counter() - start
+
+
+def best_seconds(
+    model: Trainable, x: Any, y: Any = None, images: int = 15360, batch_size: int = 64, repeats: int = 3
+) -> float:
+    """Seconds for the fastest of ``repeats`` training passes over the first ``images`` images.
+
+    One batch is trained first, untimed: the first step builds (or compiles) the training step.
+    ``x`` and ``y`` are arrays, or ``x`` is a ``tf.data`` dataset of batches of ``batch_size``
+    and ``y`` is ``None``. The model's weights change: time a fresh model for each setting.
+
+    Example:
+        >>> import keras
+        >>> import numpy as np
+        >>> model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> x, y = np.zeros((128, 4), "float32"), np.zeros((128, 2), "float32")
+        >>> 0 < best_seconds(model, x, y, images=128, batch_size=64, repeats=2) < 10
+        True
+    """
+    if y is None:  # a tf.data dataset of batches
+        model.fit(x.take(1), shuffle=False, verbose=0)
+        return min(_timed_fit(model, x.take(images // batch_size), shuffle=False) for _ in range(repeats))
+    model.fit(x[:batch_size], y[:batch_size], batch_size=batch_size, verbose=0)
+    return min(_timed_fit(model, x[:images], y[:images], batch_size=batch_size) for _ in range(repeats))
 
 
 def time_training(
@@ -74,8 +92,12 @@ def time_training(
         raise FileNotFoundError(
             f"There is no saved model at {model_path}: save one with model.save(path) first."
         )
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    command = [sys.executable, "-c", _TIMER, str(model_path), str(images), str(batch_size), str(repeats)]
+    # The fresh process imports this very copy of utils, installed or not.
+    here = str(Path(__file__).resolve().parent.parent)
+    python_path = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=python_path)
+    timer = [sys.executable, "-m", "utils._backend_timer"]
+    command = [*timer, str(model_path), str(images), str(batch_size), str(repeats)]
     result = subprocess.run(command, env=env, check=False, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         last_line = (result.stderr.strip().splitlines() or ["(no error output)"])[-1]
@@ -83,4 +105,4 @@ def time_training(
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     if measured["backend"] != backend:
         raise RuntimeError(f"Asked for the {backend} backend but Keras ran on {measured['backend']}.")
-    return measured["seconds"]
+    return float(measured["seconds"])

@@ -7,23 +7,43 @@
 - ``shift_images``: move digits a few pixels, filling with background, to probe a model.
 
 They work on any Keras 3 model built with ``keras.Input`` (the notebooks' convnets are) and
-return NumPy arrays; the plots are in ``utils.plots``.
+return NumPy arrays; the plots are in ``utils.plots``. In the examples, ``model`` is a small
+untrained convnet with the layer names of notebook 6's and ``x_test`` three 28×28 images (the
+root ``conftest.py`` provides both), so the shapes shown are the ones the notebooks see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
+from typing import Any, Protocol
 
 import numpy as np
 
 
-def _keras():
+class KerasModel(Protocol):
+    """What these helpers use of a Keras 3 model (``keras.Model``, ``keras.Sequential``).
+
+    Keras ships no type information, so this names the part of its API the helpers rely on."""
+
+    @property
+    def input_shape(self) -> tuple[int | None, ...]: ...
+    @property
+    def inputs(self) -> list[Any]: ...
+    @property
+    def layers(self) -> list[Any]: ...
+    def get_layer(self, name: str) -> Any: ...
+    def predict(self, x: np.ndarray, batch_size: int | None = ..., verbose: int | str = ...) -> Any: ...
+    def __call__(self, inputs: Any, training: bool = ...) -> Any: ...
+
+
+def _keras() -> ModuleType:
     from utils.setup import import_keras_quietly  # imported here: TensorFlow takes seconds
 
     return import_keras_quietly()
 
 
-def _check_images(images: np.ndarray, model) -> np.ndarray:
+def _check_images(images: np.ndarray, model: KerasModel) -> np.ndarray:
     """Images as float32 with the model's input shape, or a clear error."""
     images = np.asarray(images, dtype="float32")
     expected = tuple(model.input_shape[1:])
@@ -43,12 +63,12 @@ def _check_classes(classes: Sequence[int] | np.ndarray, images: np.ndarray) -> n
     return classes
 
 
-def conv_filters(model, layer_name: str) -> np.ndarray:
+def conv_filters(model: KerasModel, layer_name: str) -> np.ndarray:
     """The kernels of a ``Conv2D`` layer as ``(filters, height, width)``, for its first input
     channel (the only one for the first layer of a grey-scale model).
 
     Example:
-        >>> conv_filters(model, "conv2d").shape  # doctest: +SKIP
+        >>> conv_filters(model, "conv2d").shape
         (32, 3, 3)
     """
     layer = model.get_layer(layer_name)
@@ -58,14 +78,14 @@ def conv_filters(model, layer_name: str) -> np.ndarray:
     return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
 
 
-def feature_maps(model, images: np.ndarray, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
+def feature_maps(model: KerasModel, images: np.ndarray, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
     """What the named layers output for ``images``: one array ``(N, height, width, channels)``
     (or ``(N, units)``) per layer, in a dict keyed by layer name.
 
     Example:
-        >>> maps = feature_maps(model, x_test[:1], ["conv2d", "max_pooling2d"])  # doctest: +SKIP
-        >>> maps["conv2d"].shape  # doctest: +SKIP
-        (1, 26, 26, 32)
+        >>> maps = feature_maps(model, x_test[:1], ["conv2d", "max_pooling2d"])
+        >>> maps["conv2d"].shape, maps["max_pooling2d"].shape
+        ((1, 26, 26, 32), (1, 13, 13, 32))
     """
     keras = _keras()
     images = _check_images(images, model)
@@ -80,14 +100,14 @@ def feature_maps(model, images: np.ndarray, layer_names: Sequence[str]) -> dict[
     return {name: np.asarray(output) for name, output in zip(layer_names, outputs, strict=False)}
 
 
-def saliency_maps(model, images: np.ndarray, classes: Sequence[int] | np.ndarray) -> np.ndarray:
+def saliency_maps(model: KerasModel, images: np.ndarray, classes: Sequence[int] | np.ndarray) -> np.ndarray:
     """For each image, the absolute gradient of the log-probability of its class with respect
     to each pixel: large where changing the pixel would change the answer most. Returns
     ``(N, height, width)``, each map scaled so its largest value is 1.
 
     Example:
-        >>> maps = saliency_maps(model, x_test[:3], [7, 2, 1])  # doctest: +SKIP
-        >>> maps.shape, float(maps.max())  # doctest: +SKIP
+        >>> maps = saliency_maps(model, x_test[:3], [7, 2, 1])
+        >>> maps.shape, float(maps.max())
         ((3, 28, 28), 1.0)
     """
     import tensorflow as tf
@@ -100,22 +120,23 @@ def saliency_maps(model, images: np.ndarray, classes: Sequence[int] | np.ndarray
         probabilities = model(inputs, training=False)
         chosen = tf.gather(probabilities, classes, axis=1, batch_dims=1)
         log_probabilities = tf.math.log(chosen + 1e-12)
-    gradients = np.abs(tape.gradient(log_probabilities, inputs).numpy())
+    gradients = np.abs(np.asarray(tape.gradient(log_probabilities, inputs), dtype="float32"))
     maps = gradients.max(axis=-1) if gradients.ndim == 4 else gradients
     peaks = maps.reshape(len(maps), -1).max(axis=1).reshape(-1, 1, 1)
-    return maps / np.where(peaks > 0, peaks, 1)
+    scaled: np.ndarray = maps / np.where(peaks > 0, peaks, 1)
+    return scaled
 
 
 def occlusion_maps(
-    model, images: np.ndarray, classes: Sequence[int] | np.ndarray, patch: int = 4
+    model: KerasModel, images: np.ndarray, classes: Sequence[int] | np.ndarray, patch: int = 4
 ) -> np.ndarray:
     """For each image, how much the probability of its class drops when a ``patch``×``patch``
     square is blanked out, for every position of the square (stride 1, maps the size of the
     image, each pixel averaged over the squares that cover it). Positive where hiding ink hurts.
 
     Example:
-        >>> maps = occlusion_maps(model, x_test[:2], [7, 2], patch=4)  # doctest: +SKIP
-        >>> maps.shape  # doctest: +SKIP
+        >>> maps = occlusion_maps(model, x_test[:2], [7, 2], patch=4)
+        >>> maps.shape
         (2, 28, 28)
     """
     images = _check_images(images, model)

@@ -11,6 +11,7 @@ the import-time output to ``/dev/null``. Errors still reach you as Python except
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -50,8 +51,8 @@ def import_keras_quietly() -> ModuleType:
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _stderr_silenced():
-        import keras
-        import tensorflow  # noqa: F401 - imported here so its logging is silenced too
+        keras = importlib.import_module("keras")
+        importlib.import_module("tensorflow")  # imported here so its logging is silenced too
     return keras
 
 
