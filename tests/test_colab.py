@@ -11,7 +11,7 @@ Colab opens one ``.ipynb`` in a runtime of its own, with its own packages. This 
 3. runs notebooks 01-04 and 09, each copied alone into an empty folder with a fresh home
    folder (a fresh Colab runtime), with Colab's marker variable set: each must fetch the
    tutorial in its first cell, say it runs on Colab, and run top to bottom;
-4. checks that no package Colab already has was installed or replaced.
+4. checks that no package Colab already has was installed or replaced, except Keras (see below).
 """
 
 from __future__ import annotations
@@ -129,6 +129,10 @@ def test_the_notebook_runs_alone_on_colab(runs, name):
     assert (runtime / "home" / "mnist-convnet" / "utils" / "setup.py").exists(), "the tutorial was fetched"
 
 
-def test_nothing_colab_already_has_is_installed_or_replaced(runs):
+def test_only_keras_is_upgraded_nothing_else_colab_has_is_touched(runs):
+    """Colab's Keras (3.13) cannot load a model saved by Keras 3.15, so pyproject.toml asks for
+    ``keras>=3.15``; every other package Colab has is used as it is (TensorFlow included)."""
     _, before, after = runs
-    assert after == before
+    changed = sorted(set(before) ^ set(after))
+    assert {line.split("==")[0] for line in changed} <= {"keras"}, changed
+    assert "tensorflow==2.20.0" in after

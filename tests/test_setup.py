@@ -40,10 +40,10 @@ def test_version_tuple(text, expected):
 
 def test_old_keras_gets_a_message_that_says_what_to_run():
     with pytest.raises(
-        RuntimeError, match=r"needs keras >= 3.0 but found 2.15.0; run `pip install -r requirements.txt`"
+        RuntimeError, match=r"needs keras >= 3.15 but found 2.15.0; run `pip install -r requirements.txt`"
     ):
         check_versions({"keras": "2.15.0", "tensorflow": "2.21.0"})
-    check_versions({"keras": "3.0.0", "tensorflow": "2.16.1"})
+    check_versions({"keras": "3.15.0", "tensorflow": "2.20.0"})
 
 
 @pytest.mark.parametrize(

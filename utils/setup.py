@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-MINIMUM_VERSIONS = {"keras": (3, 0), "tensorflow": (2, 16)}
+# The oldest versions tested (Colab's TensorFlow; Keras 3.15 to load the shipped trained model).
+MINIMUM_VERSIONS = {"keras": (3, 15), "tensorflow": (2, 20)}
 # CPU threads of the machine the committed outputs were computed on (2 cores). Deterministic
 # kernels still add numbers up in an order that depends on how many threads share the work, so
 # a fixed count makes a 1-core Binder session or an 8-core laptop compute exactly the same
@@ -75,7 +76,7 @@ def check_versions(found: dict[str, str]) -> None:
         >>> check_versions({"keras": "2.15.0", "tensorflow": "2.15.1"})
         Traceback (most recent call last):
         ...
-        RuntimeError: This tutorial needs keras >= 3.0 but found 2.15.0; ...
+        RuntimeError: This tutorial needs keras >= 3.15 but found 2.15.0; ...
     """
     for package, minimum in MINIMUM_VERSIONS.items():
         if version_tuple(found[package]) < minimum:
