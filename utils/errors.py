@@ -25,3 +25,14 @@ class TutorialError(Exception):
 
 class InvalidInputError(TutorialError, ValueError):
     """An argument a helper cannot use (wrong type, shape or values); the message says which."""
+
+
+def short(value: object, limit: int = 60) -> str:
+    """A value as one short line for a message: its repr, whitespace squeezed, cut at ``limit``.
+
+    Example:
+        >>> short([[1, 2], [3, 4]]), short("x" * 100, limit=10)
+        ('[[1, 2], [3, 4]]', "'xxxxxxxx…")
+    """
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -28,7 +28,10 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 
         array([[1, 0],
                [1, 1]])
     """
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    try:
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    except (TypeError, ValueError, OverflowError):  # ragged lists, or numbers too big for NumPy
+        raise InvalidInputError("y_true and y_pred must be arrays of class numbers, one per image.") from None
     if y_true.shape != y_pred.shape:
         raise InvalidInputError(
             f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}: pass one label per image in each."
