@@ -90,7 +90,7 @@ def _pixels(image: object, caller: str) -> np.ndarray:
         raise DrawingError(
             f"The picture is too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels."
         )
-    if not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise DrawingError(
             "The picture has NaN or infinite values: pass finite grey levels (0 to 255) or colours."
         )
@@ -111,17 +111,18 @@ def to_ink(image: np.ndarray) -> np.ndarray:
         >>> to_ink(paper)[1]
         array([0., 1., 0., 0.], dtype=float32)
     """
-    array = _pixels(image, "to_ink").astype(np.float64)
-    if array.ndim == 3 and array.shape[-1] in (3, 4):
-        array = array[..., :3] @ np.array([0.299, 0.587, 0.114])
-    if array.ndim != 2 or min(array.shape) == 0:
+    array = _pixels(image, "to_ink")
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (3, 4)) or array.size == 0:
         raise DrawingError(
             f"A picture of shape {np.shape(image)} is not a grey or colour image: pass a 2-D (grey) or H×W×3 (colour) array."
         )
-    if array.size > MAX_PIXELS:
+    if array.shape[0] * array.shape[1] > MAX_PIXELS:  # checked before any copy is made
         raise DrawingError(
             f"The picture is {array.shape[1]}×{array.shape[0]} pixels, too large to process: shrink it below {MAX_PIXELS // 1_000_000} megapixels."
         )
+    array = array.astype(np.float64)
+    if array.ndim == 3:
+        array = array[..., :3] @ np.array([0.299, 0.587, 0.114])
     largest = float(np.abs(array).max())
     grey = array / largest * 255 if largest > 1e30 else array  # so that differences cannot overflow
     background = float(np.median(grey))
