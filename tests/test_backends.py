@@ -26,7 +26,7 @@ def model_file(tmp_path_factory, mnist):  # mnist: the images are cached before 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_times_training_on_each_installed_backend(model_file, backend):
     seconds = time_training(model_file, backend, images=640, batch_size=64, repeats=2)
-    assert 0 < seconds < 60
+    assert seconds > 0  # how long it takes belongs to the benchmark, not to a test
 
 
 def test_an_unknown_backend_lists_the_known_ones(model_file):

@@ -7,7 +7,9 @@
 - ``utils.explain``: look inside a trained model (filters, feature maps, saliency, occlusion).
 - ``utils.backends``: time a model's training on each Keras backend (notebook 7); the timing
   process itself is ``utils._backend_timer``.
-- ``utils.notebooks``: run one notebook from another, e.g. to train the model a later one needs.
+- ``utils.notebooks``: find the trained model a later notebook needs (the reader's, or the
+  shipped copy), and run one notebook from another.
+- ``utils.errors``: the one base class of the errors a reader sees, shown as their message alone.
 - ``utils.drawing``: the drawing pad of notebook 9 and the preprocessing of a drawn digit.
 
 The models themselves are written in the notebooks: they are the lesson.

@@ -16,11 +16,13 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from utils.errors import TutorialError
+
 # What a `.keras` file holds: Keras writes these two entries into the zip archive.
 _KERAS_ENTRIES = {"config.json", "model.weights.h5"}
 
 
-class TrainedModelMissing(FileNotFoundError):
+class TrainedModelMissing(TutorialError, FileNotFoundError):
     """Neither the reader's trained model nor the shipped copy can be found."""
 
 
