@@ -32,8 +32,8 @@ headless="--no-browser --ServerApp.port=$port --IdentityProvider.token=$token"
 eval "$command $headless" > "$work/lab.log" 2>&1 &
 lab_pid=$!
 
-# Given a notebook, JupyterLab serves the notebook's folder: look for it by name there.
-url="http://127.0.0.1:$port/api/contents/$(basename "$notebook")?content=0&token=$token"
+# JupyterLab serves the repository's root folder (--ServerApp.root_dir=.): the notebook by its path.
+url="http://127.0.0.1:$port/api/contents/$notebook?content=0&token=$token"
 for _ in $(seq 900); do  # the setup part installs first: allow up to 15 minutes
   if curl -fsS "$url" > /dev/null 2>&1; then break; fi
   kill -0 "$lab_pid" 2>/dev/null || { tail -20 "$work/lab.log"; echo "The command failed." >&2; exit 1; }
@@ -41,6 +41,12 @@ for _ in $(seq 900); do  # the setup part installs first: allow up to 15 minutes
 done
 curl -fsS "$url" | python3 -c 'import json, sys; print("JupyterLab serves", json.load(sys.stdin)["name"])'
 curl -fsS "http://127.0.0.1:$port/lab?token=$token" | grep -q "JupyterLab" && echo "JupyterLab's page loads"
+curl -fsS "http://127.0.0.1:$port/api/contents/README.md?content=0&token=$token" > /dev/null \
+  && echo "the README is reachable from the notebooks' links (JupyterLab is rooted at the repository)"
+# The page lists JupyterLab's extensions: a learner's has none of nbgrader's instructor menus.
+if curl -fsS "http://127.0.0.1:$port/lab?token=$token" | grep -qi nbgrader; then
+  echo "nbgrader's instructor extensions are in a learner's JupyterLab" >&2; exit 1
+fi
 
 .venv/bin/jupyter nbconvert --to notebook --execute --output "$work/ran.ipynb" "$notebook" 2> "$work/nbconvert.log" \
   || { tail -20 "$work/nbconvert.log"; echo "$notebook failed in the fresh environment." >&2; exit 1; }
