@@ -107,6 +107,9 @@ def measure(path: Path, save: bool = False) -> Row:
         peak, tree_peak = memory.stop()
     seconds = time.perf_counter() - start
     if save:
+        # A live widget (notebook 9's drawing pad) needs its kernel: saved widget state would only
+        # be dead weight that static viewers cannot use, so none is kept (the text fallback is).
+        client.nb.metadata.pop("widgets", None)
         write_canonical(client.nb, path)
     return {
         "notebook": path.name,
