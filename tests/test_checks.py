@@ -75,7 +75,8 @@ def test_output_shapes_right_wrong_and_not_done():
     wrong = [(26, 26, 32), (13, 13, 32), (13, 13, 64), (7744,), (10,)]
     with pytest.raises(
         CheckFailed,
-        match=r"layer 3 .*outputs \(11, 11, 64\), you wrote \(13, 13, 64\)\. Without padding a 3×3 Conv2D loses 2",
+        match=r"layer 3 .*outputs \(11, 11, 64\), you wrote \(13, 13, 64\)\. "
+        r"Without padding a 3×3 Conv2D shrinks height and width by 2 pixels each, 1 at each edge \(13 → 11\)",
     ):
         check_output_shapes(wrong, model)
     with pytest.raises(CheckFailed, match=r"one channel per filter: this one has filters=32"):
@@ -88,6 +89,14 @@ def test_output_shapes_right_wrong_and_not_done():
         check_output_shapes(RIGHT_SHAPES[:4], model)
     with pytest.raises(CheckFailed, match=r"leave out the batch size"):
         check_output_shapes([(None, 26, 26, 32), *RIGHT_SHAPES[1:]], model)
+
+
+def test_output_shapes_hint_for_an_even_window_names_no_edge_count():
+    """A 2×2 window loses one pixel of height and of width, which cannot be split between two edges."""
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, (2, 2))])
+    with pytest.raises(CheckFailed, match=r"shrinks height and width by 1 pixel each \(28 → 27\)") as failure:
+        check_output_shapes([(28, 28, 8)], model)
+    assert "at each edge" not in str(failure.value)
 
 
 def test_output_shapes_know_about_same_padding():

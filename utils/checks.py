@@ -3,8 +3,9 @@
 A check takes the student's answer and either returns ``Passed`` (shown as ``✅ Right: …``) or
 raises ``CheckFailed`` saying *what* is wrong and giving a hint, e.g. ``❌ Not right yet: layer 2
 (conv2d_1, Conv2D) outputs (11, 11, 64), you wrote (12, 12, 64). Without padding a 3×3 Conv2D
-loses 2 pixels per side``. An answer still at its starting value (``None``) raises
-``NotDoneYet`` instead: ``⏳ Not done yet: …``.
+shrinks height and width by 2 pixels each, 1 at each edge (13 → 11): did you add padding?``.
+An answer still at its starting value (``None``) raises ``NotDoneYet`` instead:
+``⏳ Not done yet: …``.
 
 Both exceptions print as that one line in a notebook, without a traceback (IPython shows what
 ``_render_traceback_`` returns, see ``utils.errors``). They are still errors, which is how the
@@ -140,8 +141,11 @@ def _shape_hint(
             return f"A Conv2D outputs one channel per filter: this one has filters={layer.filters}."
         if layer.padding == "same":
             return "This Conv2D has padding='same', which keeps height and width unchanged."
+        # an odd window loses the same number of pixels at each edge; an even one cannot
+        per_edge = f", {(k - 1) // 2} at each edge" if k % 2 else ""
+        pixels = "pixel" if k == 2 else "pixels"
         return (
-            f"Without padding a {k}×{k} Conv2D loses {k - 1} pixels per side "
+            f"Without padding a {k}×{k} Conv2D shrinks height and width by {k - 1} {pixels} each{per_edge} "
             f"({input_shape[0]} → {input_shape[0] - k + 1}): did you add padding?"
         )
     if kind in ("MaxPooling2D", "AveragePooling2D"):
