@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from commands import run
 
 from utils.data import default_data_dir
 
@@ -39,12 +40,6 @@ NOTEBOOKS = [
     "04_evaluate_on_the_test_set",
     "09_draw_your_own_digit",
 ]
-
-
-def run(*command, **kwargs):
-    result = subprocess.run(command, check=False, capture_output=True, text=True, **kwargs)
-    assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +61,7 @@ def github(tmp_path_factory):
     """A published clone of this repository (its committed state), standing in for GitHub."""
     remote = tmp_path_factory.mktemp("github") / "mnist-convnet"
     run("git", "clone", "--quiet", str(ROOT), str(remote))
-    branch = run("git", "-C", str(remote), "branch", "--show-current").strip()
+    branch = run("git", "-C", str(remote), "branch", "--show-current").stdout.strip()
     address = f"https://github.com/sample-owner/mnist-convnet/tree/{branch}"
     run(sys.executable, "scripts/launch_buttons.py", "--publish", address, cwd=remote)
     identity = ["-c", "user.name=test", "-c", "user.email=test@localhost"]
@@ -79,7 +74,7 @@ def github(tmp_path_factory):
 
 
 def freeze(python):
-    return run(str(python), "-m", "pip", "freeze", "--exclude-editable").splitlines()
+    return run(str(python), "-m", "pip", "freeze", "--exclude-editable").stdout.splitlines()
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
+import commands
 import pytest
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
@@ -29,17 +29,9 @@ def nbgrader(course: Path, *args: str) -> str:
     """Run one nbgrader command in the course folder; fail with its log if it fails."""
     # nbgrader runs `alembic` (its database migrations) from the same folder as itself
     env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(
-        [NBGRADER, *args, f"--CourseDirectory.root={course}"],
-        cwd=course,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=1500,
+    return commands.run(
+        NBGRADER, *args, f"--CourseDirectory.root={course}", cwd=course, env=env, timeout=1500
     )
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+import commands
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted(path.stem for path in (ROOT / "utils").glob("*.py") if path.stem != "__init__")
@@ -24,17 +25,7 @@ DATA_FILES = sorted(path.name for path in (ROOT / "utils").iterdir() if path.suf
 
 def run(*command: str | Path, cwd: Path) -> str:
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}  # nothing leaks in
-    result = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return commands.run(*command, cwd=cwd, env=env).stdout
 
 
 def test_pip_install_gives_a_utils_whose_every_module_imports(tmp_path):
