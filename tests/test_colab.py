@@ -53,6 +53,9 @@ def colab_python():
         run(sys.executable, "-m", "venv", str(VENV))
         run(str(python), "-m", "pip", "install", "--quiet", "-r", str(CONSTRAINTS), timeout=1800)
         stamp.write_text(wanted)
+    # a previous run upgraded Keras and installed the tutorial, as Colab would: undo both
+    run(str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "mnist-convnet-tutorial")
+    run(str(python), "-m", "pip", "install", "--quiet", "-r", str(CONSTRAINTS), timeout=1800)
     return python
 
 

@@ -15,7 +15,7 @@ from nbclient.exceptions import CellExecutionError
 
 def main(source: str, output: str) -> int:
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(notebook, timeout=1800, kernel_name="python3")
+    client = NotebookClient(notebook, timeout=1800, startup_timeout=300, kernel_name="python3")
     try:
         client.execute()
     except CellExecutionError as error:
