@@ -173,13 +173,16 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
             "e.g. [(26, 26, 32), …], then run the cell again."
         )
     _require_model(model, "model", "build the model")
-    if isinstance(predicted, (str, bytes, Mapping)) or not isinstance(predicted, (Sequence, np.ndarray)):
+    given_list: object = predicted
+    if isinstance(given_list, np.ndarray) and given_list.ndim == 0:  # a lone number, not a list
+        given_list = given_list.item()
+    if isinstance(given_list, (str, bytes, Mapping)) or not isinstance(given_list, (Sequence, np.ndarray)):
         raise CheckFailed(
             "write a list of shapes, one per layer, e.g. [(26, 26, 32), (13, 13, 32), …]; "
-            f"you gave a {type(predicted).__name__}."
+            f"you gave a {type(given_list).__name__}."
         )
     actual = layer_output_shapes(model)
-    answers = list(predicted)
+    answers = list(given_list)
     if len(answers) != len(actual):
         raise CheckFailed(
             f"you gave {len(answers)} shapes but the model has {len(actual)} layers: "
@@ -213,6 +216,8 @@ def _whole(value: object) -> TypeGuard[int | np.integer[Any]]:
 
 def _as_shape(answer: object) -> tuple[int | None, ...] | None:
     """A student's shape as a tuple (a lone number n counts as (n,)), or None if it is not one."""
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:  # a lone NumPy number
+        answer = answer.item()
     if _whole(answer):
         return (int(answer),)
     if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, (Sequence, np.ndarray)):

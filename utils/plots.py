@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.errors import InvalidInputError
+from utils.errors import InvalidInputError, short
 
 DIGITS = list(range(10))
 
@@ -41,7 +41,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 
             labels.size and not 0 <= labels.min() <= labels.max() < num_classes
         ):
             raise InvalidInputError(
-                f"{name} must hold whole class numbers from 0 to {num_classes - 1} (integers), not {labels.dtype} values such as {labels.ravel()[:1].tolist()}."
+                f"{name} must hold whole class numbers from 0 to {num_classes - 1} (integers), not {labels.dtype} values such as {short(labels.ravel()[:1].tolist())}."
             )
     matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
     np.add.at(matrix, (y_true.astype(np.intp), y_pred.astype(np.intp)), 1)
