@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import numpy as np
 import pytest
 
 from utils.backends import time_training
@@ -54,3 +55,17 @@ def test_a_failed_measurement_reports_the_last_error_line(tmp_path):
     broken.write_text("not a model")
     with pytest.raises(RuntimeError, match=r"Timing the tensorflow backend failed: .+"):
         time_training(broken, "tensorflow", images=64, repeats=1)
+
+
+def test_timed_fit_and_best_seconds_train_the_model_they_time():
+    from utils.backends import best_seconds, timed_fit
+
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((128, 4), "float32"), np.ones((128, 2), "float32")
+    before = model.get_weights()[0].copy()
+    assert timed_fit(model, x, y, epochs=1, batch_size=64) > 0
+    after_fit = model.get_weights()[0].copy()
+    assert not np.allclose(before, after_fit)
+    assert best_seconds(model, x, y, images=128, batch_size=64, repeats=2) > 0
+    assert not np.allclose(after_fit, model.get_weights()[0])
