@@ -11,6 +11,7 @@ from utils.plots import (
     confusion_matrix,
     plot_class_balance,
     plot_confusion_matrix,
+    plot_convolution,
     plot_digits,
     plot_history,
     plot_maps,
@@ -131,3 +132,26 @@ def test_plot_maps_rejects_wrong_shapes_and_counts():
         plot_maps(np.zeros((2, 3, 3)), ["a"], title="t")
     with pytest.raises(ValueError, match="no maps"):
         plot_maps(np.zeros((0, 3, 3)), [], title="t")
+
+
+def test_plot_convolution_outlines_the_window_and_centres_signed_scales_on_zero():
+    image, kernel = np.random.default_rng(0).random((8, 8)), np.array([[-1.0, 0, 1]] * 3)
+    feature_map = np.linspace(-3, 1, 36).reshape(6, 6)
+    fig = plot_convolution(image, kernel, feature_map, np.maximum(feature_map, 0)[::2, ::2], window=(2, 4))
+    digit, weights, fmap, pooled = fig.axes[:4]
+    assert len(fig.axes) == 8, "each panel has its colour bar"
+    assert [t.get_text() for t in weights.texts] == ["-1", "0", "1"] * 3
+    assert weights.images[0].get_clim() == (-1.0, 1.0) and fmap.images[0].get_clim() == (-3.0, 3.0)
+    outline = digit.patches[0]
+    assert (outline.get_x(), outline.get_y(), outline.get_width()) == (3.5, 1.5, 3)
+    assert (fmap.patches[0].get_x(), fmap.patches[0].get_width()) == (3.5, 1)
+    assert pooled.get_title() == "relu, then 2×2 max pooling (3×3)"
+
+
+def test_plot_convolution_rejects_a_window_outside_the_map_and_wrong_shapes():
+    with pytest.raises(ValueError, match=r"window \(6, 0\) is outside the \(6, 6\) feature map"):
+        plot_convolution(np.zeros((8, 8)), np.ones((3, 3)), np.zeros((6, 6)), np.zeros((3, 3)), window=(6, 0))
+    with pytest.raises(ValueError, match=r"the image must be 2-D"):
+        plot_convolution(
+            np.zeros((8, 8, 1)), np.ones((3, 3)), np.zeros((6, 6)), np.zeros((3, 3)), window=(0, 0)
+        )

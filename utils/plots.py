@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from utils.errors import InvalidInputError, short
 
@@ -231,4 +232,64 @@ def plot_maps(
         for ax, image in zip(fig.axes, maps, strict=False):
             limit = float(np.abs(image).max()) or 1.0
             ax.images[0].set_clim(-limit, limit)
+    return fig
+
+
+def plot_convolution(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    feature_map: np.ndarray,
+    pooled: np.ndarray,
+    window: tuple[int, int],
+) -> Figure:
+    """One convolution step by step: the image with one window outlined, the filter, its
+    feature map, and that map after relu and 2×2 max pooling, each with its colour scale.
+
+    ``window`` is the (row, column) of the outlined window's top-left pixel, which is also the
+    position of its result in the feature map (marked there). Digits are drawn as everywhere in
+    this tutorial: ink dark on a light background. Signed values (the filter, the feature map)
+    use a diverging scale centred on zero: red positive, blue negative.
+
+    Example:
+        >>> image, kernel = np.zeros((6, 6)), np.ones((3, 3))
+        >>> fig = plot_convolution(image, kernel, np.zeros((4, 4)), np.zeros((2, 2)), window=(1, 1))
+        >>> [ax.get_title().split(" (")[0] for ax in fig.axes[:4]]
+        ['Digit, one 3×3 window', 'Filter', 'Feature map', 'relu, then 2×2 max pooling']
+    """
+    arrays = {"image": image, "kernel": kernel, "feature map": feature_map, "pooled": pooled}
+    for name, array in arrays.items():
+        if np.ndim(array) != 2:
+            raise ValueError(f"the {name} must be 2-D (height, width), got shape {np.shape(array)}")
+    size = kernel.shape[0]
+    row, col = window
+    if not (0 <= row < feature_map.shape[0] and 0 <= col < feature_map.shape[1]):
+        raise ValueError(f"window {window} is outside the {feature_map.shape} feature map")
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.3))
+    panels = [
+        (image, f"Digit, one {size}×{size} window", "gray_r", 0.0),
+        (kernel, "Filter (its weights)", "RdBu_r", float(np.abs(kernel).max()) or 1.0),
+        (feature_map, f"Feature map ({feature_map.shape[0]}×{feature_map.shape[1]})", "RdBu_r", 0.0),
+        (pooled, f"relu, then 2×2 max pooling ({pooled.shape[0]}×{pooled.shape[1]})", "Reds", 0.0),
+    ]
+    for ax, (values, title, cmap, limit) in zip(axes, panels, strict=True):
+        if cmap == "RdBu_r":
+            limit = limit or float(np.abs(values).max()) or 1.0
+            shown = ax.imshow(values, cmap=cmap, vmin=-limit, vmax=limit)
+        else:
+            shown = ax.imshow(values, cmap=cmap)
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    for ax, top_left, extent in [(axes[0], (col, row), size), (axes[2], (col, row), 1)]:
+        ax.add_patch(
+            Rectangle(
+                (top_left[0] - 0.5, top_left[1] - 0.5), extent, extent, fill=False, color="orange", lw=2
+            )
+        )
+    strong = 0.5 * (float(np.abs(kernel).max()) or 1.0)
+    for (i, j), weight in np.ndenumerate(kernel):  # white on the dark colours, black on the light
+        colour = "white" if abs(weight) > strong else "black"
+        axes[1].text(j, i, f"{weight:g}", ha="center", va="center", fontsize=11, color=colour)
+    fig.tight_layout()
     return fig
