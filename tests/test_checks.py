@@ -163,8 +163,12 @@ def test_augmentation_right_wrong_and_not_done():
         check_augmentation(convnet())
     with pytest.raises(CheckFailed, match=r"a mirrored 2 or 7"):
         check_augmentation(convnet(layers.RandomFlip("horizontal")))
-    with pytest.raises(CheckFailed, match=r"a 6 becomes a 9"):
+    with pytest.raises(CheckFailed, match=r"up to 180°: a 6 turned that far reads as a 9"):
         check_augmentation(convnet(layers.RandomRotation(0.5)))
+    with pytest.raises(CheckFailed, match=r"up to 54°: much further than handwriting slants") as caught:
+        check_augmentation(convnet(layers.RandomRotation(0.15)))
+    assert "a 9" not in str(caught.value), "a 54° turn does not make a 6 a 9"
+    assert check_augmentation(convnet(layers.RandomRotation(0.1)))
     late = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),

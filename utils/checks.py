@@ -374,10 +374,15 @@ def check_augmentation(model: Any) -> Passed:
     for layer in _model_layers(model):
         if _layer_kind(layer) == "RandomRotation":
             factor = max(abs(float(f)) for f in np.atleast_1d(layer.factor))
-            if factor > 0.1:
+            if factor > 0.1:  # the factor is a fraction of a full turn
+                why = (
+                    "a 6 turned that far reads as a 9"
+                    if factor >= 0.4
+                    else "much further than handwriting slants, so the model trains on digits no test image looks like"
+                )
                 raise CheckFailed(
-                    f"RandomRotation({factor}) turns digits by up to {factor * 360:.0f}°: a 6 "
-                    "becomes a 9. Keep the factor at 0.1 or less (36°)."
+                    f"RandomRotation({factor}) turns digits by up to {factor * 360:.0f}°: {why}. "
+                    "Keep the factor at 0.1 or less (36°)."
                 )
     if "Conv2D" in kinds and kinds.index("Conv2D") < max(kinds.index(kind) for kind in used):
         raise CheckFailed("put the augmentation layers first, before the first Conv2D: they change images.")
