@@ -155,3 +155,16 @@ def test_plot_convolution_rejects_a_window_outside_the_map_and_wrong_shapes():
         plot_convolution(
             np.zeros((8, 8, 1)), np.ones((3, 3)), np.zeros((6, 6)), np.zeros((3, 3)), window=(0, 0)
         )
+
+
+def test_plot_maps_can_share_one_scale_and_label_it_with_a_colour_bar():
+    maps = np.stack([np.full((2, 2), -1.0), np.full((2, 2), 4.0)])
+    fig = plot_maps(
+        maps, ["a", "b"], title="t", cmap="RdBu_r", symmetric=True, shared_scale=True, colorbar_label="drop"
+    )
+    assert [ax.images[0].get_clim() for ax in fig.axes[:2]] == [(-4.0, 4.0), (-4.0, 4.0)]
+    assert fig.axes[-1].get_ylabel() == "drop", "the colour bar says what the colours mean"
+    own = plot_maps(maps, ["a", "b"], title="t", symmetric=True)
+    assert own.axes[0].images[0].get_clim() == (-1.0, 1.0) and len(own.axes) == 2
+    plain = plot_maps(maps, ["a", "b"], title="t", shared_scale=True)
+    assert plain.axes[0].images[0].get_clim() == (-1.0, 4.0)

@@ -209,11 +209,16 @@ def plot_maps(
     ncols: int = 8,
     cmap: str = "viridis",
     symmetric: bool = False,
+    shared_scale: bool = False,
+    colorbar_label: str | None = None,
 ) -> Figure:
     """Show 2D maps (filters, feature maps, saliency maps) in a grid, each with its own title.
 
     With ``symmetric=True`` zero is the middle of the colour scale, which suits filters whose
-    weights can be negative (use a diverging ``cmap`` such as ``"RdBu_r"``).
+    weights can be negative (use a diverging ``cmap`` such as ``"RdBu_r"``). Each map is scaled on
+    its own unless ``shared_scale=True``, which gives all of them one scale so that colours
+    compare across panels; ``colorbar_label`` adds a colour bar with that label (use it with a
+    shared scale, or it describes only the first map).
 
     Example:
         >>> fig = plot_maps(np.random.rand(4, 3, 3), ["a", "b", "c", "d"], title="Four maps", ncols=2)
@@ -228,10 +233,16 @@ def plot_maps(
     if len(maps) == 0:
         raise ValueError("there are no maps to show")
     fig = _image_grid(maps, titles, title, ncols, cell_width=1.2, fontsize=8, cmap=cmap)
-    if symmetric:  # zero in the middle of each map's colour scale
-        for ax, image in zip(fig.axes, maps, strict=False):
-            limit = float(np.abs(image).max()) or 1.0
+    axes = list(fig.axes)
+    for ax, image in zip(axes, maps, strict=False):
+        values = maps if shared_scale else image
+        if symmetric:  # zero in the middle of the colour scale
+            limit = float(np.abs(values).max()) or 1.0
             ax.images[0].set_clim(-limit, limit)
+        elif shared_scale:
+            ax.images[0].set_clim(float(values.min()), float(values.max()))
+    if colorbar_label is not None:
+        fig.colorbar(axes[0].images[0], ax=axes, label=colorbar_label, fraction=0.03, pad=0.02)
     return fig
 
 
