@@ -90,7 +90,7 @@ def test_student_copies_contain_no_solutions_and_no_hidden_tests(course):
 
 def test_solutions_run_end_to_end_and_get_full_marks(graded, course):
     assert len(graded["solution"]) == 5
-    assert sum(max_score for _, max_score in graded["solution"].values()) == 14
+    assert sum(max_score for _, max_score in graded["solution"].values()) == 15
     for name, (score, max_score) in graded["solution"].items():
         assert max_score > 0 and score == max_score, f"{name}: {score} of {max_score}"
     for path in (course / "autograded" / "solution" / ASSIGNMENT).glob("*.ipynb"):
