@@ -427,8 +427,10 @@ async def lesson(
         busy = sampler.stop() if sampler else 0.0
         wall = time.perf_counter() - start
         leftovers = hub.stop()
-        failed_log = hub.run_dir / "hub.log"
-        log_tail = failed_log.read_text()[-2000:] if any(s.failure for s in class_) else ""
+        log = (hub.run_dir / "hub.log").read_text()
+        log_tail = log[-2000:] if any(s.failure for s in class_) else ""
+        # traitlets logs a warning for each setting in the config file that JupyterHub does not know
+        config_warnings = [line for line in log.splitlines() if "not recognized" in line]
         hub.cleanup()
     own_cpu = sum(student.cpu_seconds for student in class_)
     return {
@@ -448,6 +450,7 @@ async def lesson(
         "failures": sum(1 for student in class_ if student.failure),
         "leftover_processes_killed": leftovers,
         "hub_log_tail": log_tail,
+        "hub_config_warnings": config_warnings,
         "per_student": [
             {
                 key: (round(v, 1) if isinstance(v, float) else v)
