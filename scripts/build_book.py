@@ -3,11 +3,11 @@
     python scripts/build_book.py            # writes _build/book/; open _build/book/index.html
 
 The pages' sources are laid out in _build/book-src/ as they are in the repository (README.md,
-notebooks/, exercises/release/mnist/, docs/instructors.md, with book/index.md at the top), so
-every link between them works in the book as on GitHub, and each chapter's launch buttons point
-to its notebook's path in the repository. Sphinx then builds them with the configuration in
-book/, warnings treated as errors. The notebooks' committed outputs are used as they are: nbval
-proves them current.
+notebooks/, exercises/release/mnist/, docs/instructors.md and docs/classroom.md, with
+book/index.md at the top), so every link between them works in the book as on GitHub, and each
+chapter's launch buttons point to its notebook's path in the repository. Sphinx then builds
+them with the configuration in book/, warnings treated as errors. The notebooks' committed
+outputs are used as they are: nbval proves them current.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ SOURCES = [
     "notebooks/images/*",
     "exercises/release/mnist/*.ipynb",
     "docs/instructors.md",
+    "docs/classroom.md",
 ]
 
 

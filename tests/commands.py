@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+NBGRADER = Path(sys.executable).with_name("nbgrader")
 
 
 def run(
@@ -25,3 +29,13 @@ def run(
     )
     assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def nbgrader(
+    *args: str | Path, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 1500
+) -> subprocess.CompletedProcess[str]:
+    """Run one nbgrader command in ``cwd`` (instructor's course folder or a student's home)."""
+    env = dict(os.environ if env is None else env)
+    # nbgrader runs `alembic` (its database migrations) from the same folder as itself
+    env["PATH"] = f"{NBGRADER.parent}{os.pathsep}{env.get('PATH', '')}"
+    return run(NBGRADER, *args, cwd=cwd, env=env, timeout=timeout)

@@ -1,7 +1,7 @@
 """The book (scripts/build_book.py): it builds with warnings as errors, and works in a real browser.
 
 Builds the static site from the committed notebooks into a temporary folder; checks that every
-notebook, exercise and the instructors' guide became a page and that every internal link and
+notebook, exercise and the instructors' guides became a page and that every internal link and
 anchor resolves; that launch buttons appear exactly when the repository's address is set; then
 serves the site from ``python -m http.server`` on 127.0.0.1 and opens every page in the system's
 headless Chromium (Playwright): no console error, no request leaving 127.0.0.1 (each one is
@@ -36,7 +36,12 @@ from browser_helpers import CHROMIUM, chromium_found, launch_chromium, static_se
 ARTIFACTS = ROOT / "artifacts"
 AXE_VERSION = "4.14.1"
 AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES_FROM = ["notebooks/*.ipynb", "exercises/release/mnist/*.ipynb", "docs/instructors.md"]
+PAGES_FROM = [
+    "notebooks/*.ipynb",
+    "exercises/release/mnist/*.ipynb",
+    "docs/instructors.md",
+    "docs/classroom.md",
+]
 SAMPLE_ADDRESS = "https://github.com/example-owner/mnist-book/tree/main"
 
 

@@ -12,9 +12,7 @@ Steps 2 and 3 train the exercises' models: about 3 minutes on 2 CPU cores.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import commands
@@ -22,16 +20,11 @@ import pytest
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 ASSIGNMENT = "mnist"
-NBGRADER = str(Path(sys.executable).with_name("nbgrader"))
 
 
 def nbgrader(course: Path, *args: str) -> str:
     """Run one nbgrader command in the course folder; fail with its log if it fails."""
-    # nbgrader runs `alembic` (its database migrations) from the same folder as itself
-    env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return commands.run(
-        NBGRADER, *args, f"--CourseDirectory.root={course}", cwd=course, env=env, timeout=1500
-    )
+    return commands.nbgrader(*args, f"--CourseDirectory.root={course}", cwd=course)
 
 
 @pytest.fixture(scope="module")

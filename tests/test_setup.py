@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
-from utils.setup import Environment, check_versions, detect_platform, version_tuple
+from utils.setup import (
+    REFERENCE_THREADS,
+    THREADS_VARIABLE,
+    Environment,
+    check_versions,
+    detect_platform,
+    thread_count,
+    version_tuple,
+)
 
 
 def test_importing_keras_through_setup_writes_nothing_to_stderr():
@@ -69,14 +78,49 @@ def test_environment_reads_as_one_sentence():
 
 def test_setup_notebook_fixes_tensorflows_thread_count():
     """Run in a fresh interpreter: thread counts can only be set before TensorFlow starts."""
+    env = {key: value for key, value in os.environ.items() if key != THREADS_VARIABLE}
     code = (
         "from utils.setup import setup_notebook, REFERENCE_THREADS; setup_notebook(); import tensorflow as tf; "
         "print(tf.config.threading.get_intra_op_parallelism_threads() == REFERENCE_THREADS == "
         "tf.config.threading.get_inter_op_parallelism_threads())"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300, env=env
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "value, threads", [(None, REFERENCE_THREADS), ("", REFERENCE_THREADS), ("1", 1), (" 4 ", 4)]
+)
+def test_thread_count_reads_classroom_mode_from_the_environment(value, threads):
+    assert thread_count({} if value is None else {THREADS_VARIABLE: value}) == threads
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "one", "1.5", "65"])
+def test_a_wrong_thread_count_says_what_to_write(value):
+    with pytest.raises(
+        ValueError, match=r"TUTORIAL_THREADS=.* is not a thread count: set it to a whole number"
+    ):
+        thread_count({THREADS_VARIABLE: value})
+
+
+def test_classroom_mode_gives_tensorflow_one_thread():
+    """What a hub does for each student (docs/classroom.md): TUTORIAL_THREADS=1 in the environment."""
+    code = (
+        "from utils.setup import setup_notebook; setup_notebook(); import tensorflow as tf; "
+        "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+        "tf.config.threading.get_inter_op_parallelism_threads())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, THREADS_VARIABLE: "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "1"]

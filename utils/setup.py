@@ -14,7 +14,7 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -25,6 +25,11 @@ MINIMUM_VERSIONS = {"keras": (3, 15), "tensorflow": (2, 20)}
 # a fixed count makes a 1-core Binder session or an 8-core laptop compute exactly the same
 # numbers (measured: one core with 2 threads reproduces the 2-core training bit for bit).
 REFERENCE_THREADS = 2
+# Classroom mode: a hub that runs many students on few cores sets this variable (e.g. to 1) in
+# every student's environment, so each kernel's TensorFlow uses that many threads instead of
+# REFERENCE_THREADS. Training then no longer reproduces the committed numbers bit for bit (the
+# notebooks' range assertions still hold); docs/classroom.md has the measurements behind it.
+THREADS_VARIABLE = "TUTORIAL_THREADS"
 
 
 @contextlib.contextmanager
@@ -100,6 +105,28 @@ def detect_platform() -> str:
     return "local"
 
 
+def thread_count(environ: Mapping[str, str] | None = None) -> int:
+    """How many CPU threads TensorFlow gets: ``TUTORIAL_THREADS`` if set, else ``REFERENCE_THREADS``.
+
+    A value that is not a whole number from 1 to 64 raises an error that says what to write.
+
+    Example:
+        >>> thread_count({})
+        2
+        >>> thread_count({"TUTORIAL_THREADS": "1"})
+        1
+    """
+    value = (os.environ if environ is None else environ).get(THREADS_VARIABLE, "").strip()
+    if not value:
+        return REFERENCE_THREADS
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise ValueError(
+            f"{THREADS_VARIABLE}={value!r} is not a thread count: set it to a whole number from 1 "
+            f"to 64 (1 is classroom mode, see docs/classroom.md), or unset it for {REFERENCE_THREADS}."
+        )
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Environment:
     """What the Setup cell found; printing it gives one line for the reader."""
@@ -122,6 +149,7 @@ def setup_notebook(seed: int = 42, deterministic: bool = True) -> Environment:
     and uses ``REFERENCE_THREADS`` CPU threads, so a rerun gives the very same numbers, on this
     machine and on CPUs like it whatever their core count. The price: training is about 10 %
     slower, and a CPU with more cores is not used in full (pass ``deterministic=False``).
+    On a shared hub, ``TUTORIAL_THREADS`` changes the thread count (see :func:`thread_count`).
 
     Example:
         >>> print(setup_notebook())  # doctest: +SKIP
@@ -135,8 +163,9 @@ def setup_notebook(seed: int = 42, deterministic: bool = True) -> Environment:
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
-        tf.config.threading.set_intra_op_parallelism_threads(REFERENCE_THREADS)
-        tf.config.threading.set_inter_op_parallelism_threads(REFERENCE_THREADS)
+        threads = thread_count()
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
     plt.rcParams.update({"figure.dpi": 80, "axes.titlesize": 11, "savefig.bbox": "tight"})
     gpus = tf.config.list_physical_devices("GPU")
     return Environment(
