@@ -108,11 +108,10 @@ class Sampler:
         return float(times.user + times.nice + times.system + getattr(times, "irq", 0.0))
 
     def _find_servers(self) -> None:
+        known = {server.pid for server in self.servers.values()}
         for child in self.hub.children():
             with contextlib.suppress(psutil.Error):
-                if child.pid in self.owner.values() or "jupyterhub-singleuser" not in " ".join(
-                    child.cmdline()
-                ):
+                if child.pid in known or "jupyterhub-singleuser" not in " ".join(child.cmdline()):
                     continue
                 name = child.environ().get("JUPYTERHUB_USER", "")
                 if name in self.students and name not in self.servers:
