@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import commands
@@ -22,7 +23,7 @@ EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 ASSIGNMENT = "mnist"
 
 
-def nbgrader(course: Path, *args: str) -> str:
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run one nbgrader command in the course folder; fail with its log if it fails."""
     return commands.nbgrader(*args, f"--CourseDirectory.root={course}", cwd=course)
 
