@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from utils.errors import TutorialError
 from utils.setup import (
     REFERENCE_THREADS,
     THREADS_VARIABLE,
@@ -104,6 +105,8 @@ def test_a_wrong_thread_count_says_what_to_write(value):
     with pytest.raises(
         ValueError, match=r"TUTORIAL_THREADS=.* is not a thread count: set it to a whole number"
     ):
+        thread_count({THREADS_VARIABLE: value})
+    with pytest.raises(TutorialError):  # shown in a notebook as one sentence, not a traceback
         thread_count({THREADS_VARIABLE: value})
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
+from utils.errors import InvalidInputError
+
 # The oldest versions tested (Colab's TensorFlow; Keras 3.15 to load the shipped trained model).
 MINIMUM_VERSIONS = {"keras": (3, 15), "tensorflow": (2, 20)}
 # CPU threads of the machine the committed outputs were computed on (2 cores). Deterministic
@@ -108,7 +110,8 @@ def detect_platform() -> str:
 def thread_count(environ: Mapping[str, str] | None = None) -> int:
     """How many CPU threads TensorFlow gets: ``TUTORIAL_THREADS`` if set, else ``REFERENCE_THREADS``.
 
-    A value that is not a whole number from 1 to 64 raises an error that says what to write.
+    A value that is not a whole number from 1 to 64 raises an ``InvalidInputError`` that says
+    what to write (a notebook shows that sentence alone, without a traceback).
 
     Example:
         >>> thread_count({})
@@ -120,7 +123,7 @@ def thread_count(environ: Mapping[str, str] | None = None) -> int:
     if not value:
         return REFERENCE_THREADS
     if not value.isdigit() or not 1 <= int(value) <= 64:
-        raise ValueError(
+        raise InvalidInputError(
             f"{THREADS_VARIABLE}={value!r} is not a thread count: set it to a whole number from 1 "
             f"to 64 (1 is classroom mode, see docs/classroom.md), or unset it for {REFERENCE_THREADS}."
         )
