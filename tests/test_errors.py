@@ -8,6 +8,7 @@ from utils.checks import CheckFailed
 from utils.data import InvalidMnistError, MnistUnavailableError
 from utils.drawing import DrawingError
 from utils.errors import InvalidInputError, TutorialError, short
+from utils.setup import OutdatedPackageError
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,7 @@ from utils.errors import InvalidInputError, TutorialError, short
         (DrawingError, ValueError),
         (InvalidInputError, ValueError),
         (CheckFailed, Exception),
+        (OutdatedPackageError, RuntimeError),
     ],
 )
 def test_every_project_error_is_a_tutorial_error_and_keeps_its_old_base(error_type, base):

@@ -13,6 +13,7 @@ from utils.setup import (
     REFERENCE_THREADS,
     THREADS_VARIABLE,
     Environment,
+    OutdatedPackageError,
     check_versions,
     detect_platform,
     thread_count,
@@ -50,7 +51,8 @@ def test_version_tuple(text, expected):
 
 def test_old_keras_gets_a_message_that_says_what_to_run():
     with pytest.raises(
-        RuntimeError, match=r"needs keras >= 3.15 but found 2.15.0; run `pip install -r requirements.txt`"
+        OutdatedPackageError,
+        match=r"needs keras >= 3.15 but found 2.15.0; run `pip install -r requirements.txt`",
     ):
         check_versions({"keras": "2.15.0", "tensorflow": "2.21.0"})
     check_versions({"keras": "3.15.0", "tensorflow": "2.20.0"})

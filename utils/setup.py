@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
-from utils.errors import InvalidInputError
+from utils.errors import InvalidInputError, TutorialError
 
 # The oldest versions tested (Colab's TensorFlow; Keras 3.15 to load the shipped trained model).
 MINIMUM_VERSIONS = {"keras": (3, 15), "tensorflow": (2, 20)}
@@ -75,19 +75,25 @@ def version_tuple(version: str) -> tuple[int, int]:
     return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
 
 
+class OutdatedPackageError(TutorialError, RuntimeError):
+    """A package is older than this tutorial needs; the message says what to install."""
+
+
 def check_versions(found: dict[str, str]) -> None:
-    """Raise a readable error if a package is older than this tutorial needs.
+    """Raise an ``OutdatedPackageError`` if a package is older than this tutorial needs.
+
+    A notebook's Setup cell then shows its one sentence, without a traceback.
 
     Example:
         >>> check_versions({"keras": "3.15.1", "tensorflow": "2.21.0"})
         >>> check_versions({"keras": "2.15.0", "tensorflow": "2.15.1"})
         Traceback (most recent call last):
         ...
-        RuntimeError: This tutorial needs keras >= 3.15 but found 2.15.0; ...
+        utils.setup.OutdatedPackageError: This tutorial needs keras >= 3.15 but found 2.15.0; ...
     """
     for package, minimum in MINIMUM_VERSIONS.items():
         if version_tuple(found[package]) < minimum:
-            raise RuntimeError(
+            raise OutdatedPackageError(
                 f"This tutorial needs {package} >= {minimum[0]}.{minimum[1]} but found "
                 f"{found[package]}; run `pip install -r requirements.txt` and restart the kernel."
             )
