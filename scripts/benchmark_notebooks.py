@@ -8,6 +8,10 @@ Measure (from the repository's root; nothing else should be running):
     .venv/bin/python scripts/benchmark_notebooks.py --cpus 2 --out benchmarks/cpu2.json [--save]
     .venv/bin/python scripts/benchmark_notebooks.py --cpus 1 --out benchmarks/cpu1.json notebooks/03_*.ipynb
 
+``benchmarks/cpu2.json`` and ``cpu1.json`` hold the reference machine (the one the committed
+outputs and the test tiers come from). Another CPU's 2-core run goes into a file named after its
+vector extension, e.g. ``--out benchmarks/cpu2-avx2.json``, and becomes one more column.
+
 ``--out`` merges: the rows of the notebooks just measured replace theirs, the other rows stay.
 Publish what was measured (README table and each notebook's "**Runs in**" line):
 
@@ -176,12 +180,18 @@ def merge(
 def publish(root: Path = ROOT) -> None:
     """Write the measured numbers into the README's table and the notebooks' headers."""
     results, notebooks = root / "benchmarks", root / "notebooks"
-    runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in results.glob("cpu*.json")}
+    runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in results.glob("cpu[0-9].json")}
+    others = [json.loads(p.read_text()) for p in sorted(results.glob("cpu2-*.json"))]
     if 2 not in runs:
         raise SystemExit("No benchmarks/cpu2.json: measure with --cpus 2 first.")
     by_cpus = {cpus: {row["notebook"]: row for row in run["results"]} for cpus, run in runs.items()}
     one_core = by_cpus.get(1, {})
-    stale = [name for run in by_cpus.values() for name in run if not (notebooks / name).exists()]
+    stale = [
+        row["notebook"]
+        for run in [*runs.values(), *others]
+        for row in run["results"]
+        if not (notebooks / row["notebook"]).exists()
+    ]
     if stale:
         raise SystemExit(f"benchmarks/ has rows for notebooks that no longer exist: {sorted(set(stale))}")
 
@@ -198,12 +208,17 @@ def publish(root: Path = ROOT) -> None:
         "each notebook in a fresh kernel; the one-core column is pinned to a single core, "
         "like Binder's share; the last column adds the processes the kernel starts and, where it "
         "was measured, the Jupyter server: a whole session's peak, which Binder limits to 2 GiB."
-        + "".join(f" {run['note']}" for run in runs.values() if run.get("note")),
+        + "".join(f" {run['note']}" for run in runs.values() if run.get("note"))
+        + "".join(f" On {other['machine']}: {other['note']}" for other in others if other.get("note")),
         "",
-        "| notebook | 2 CPU cores | 1 CPU core | kernel peak memory (2 cores) | whole session peak (1 core) |",
-        "|---|---:|---:|---:|---:|",
+        "| notebook | "
+        + (f"2 cores, {vectors(latest)}" if others else "2 CPU cores")
+        + "".join(f" | 2 cores, {vectors(other['machine'])}" for other in others)
+        + " | 1 CPU core | kernel peak memory (2 cores) | whole session peak (1 core) |",
+        "|---|---:|" + "---:|" * len(others) + "---:|---:|---:|",
     ]
     for name, row in by_cpus[2].items():
+        elsewhere_rows = [{r["notebook"]: r for r in other["results"]}.get(name) for other in others]
         single = one_core.get(name)
         peak = row["peak_mb"]
         trees = [r["tree_peak_mb"] for r in (row, single) if r and "tree_peak_mb" in r]
@@ -211,12 +226,20 @@ def publish(root: Path = ROOT) -> None:
             trees = [single["tree_peak_mb"] + runs[1]["server_mb"]]  # the session, as on Binder
         lines.append(
             f"| `{name}` | {row['seconds']:.0f} s | "
+            + "".join((f"{r['seconds']:.0f} s" if r else "not measured") + " | " for r in elsewhere_rows)
             + (f"{single['seconds']:.0f} s" if single else "not measured")
             + f" | {peak / 1024:.2f} GiB | "
             + (f"{max(trees) / 1024:.2f} GiB" if trees else "not measured")
             + " |"
         )
-        update_header(notebooks / name, row, single, cpu=row.get("machine", latest).split(",")[0])
+        on_other_cpus = [
+            (vectors(other["machine"]), r["seconds"])
+            for other, r in zip(others, elsewhere_rows, strict=True)
+            if r
+        ]
+        update_header(
+            notebooks / name, row, single, cpu=row.get("machine", latest).split(",")[0], others=on_other_cpus
+        )
 
     readme = root / "README.md"
     text = readme.read_text()
@@ -228,11 +251,22 @@ def publish(root: Path = ROOT) -> None:
     )
 
 
-def update_header(path: Path, two: Row, one: Row | None, cpu: str = "") -> None:
-    """Rewrite the "**Runs in** …" line of a notebook's first cell; outputs are untouched."""
+def vectors(machine: str) -> str:
+    """The vector extension named in a machine's line, e.g. "AVX2" in "AMD EPYC (AVX2), 24 GiB"."""
+    found = re.search(r"\((AVX[^)]*)\)", machine)
+    return found[1] if found else machine.split(",")[0]
+
+
+def update_header(
+    path: Path, two: Row, one: Row | None, cpu: str = "", others: list[tuple[str, float]] | None = None
+) -> None:
+    """Rewrite the "**Runs in** …" line of a notebook's first cell; outputs are untouched.
+
+    ``others`` lists (vector extension, seconds) for 2-core runs on other CPUs."""
     notebook = nbformat.read(path, as_version=4)
     title = notebook.cells[0]
     line = f"**Runs in** about {two['seconds']:.0f} s on 2 CPU cores" + (f" of an {cpu}" if cpu else "")
+    line += "".join(f", {seconds:.0f} s on 2 {name} cores" for name, seconds in others or [])
     line += f", {one['seconds']:.0f} s on one (as on Binder)" if one else ""
     line += f"; peak memory {max(two['peak_mb'], (one or {}).get('peak_mb', 0)) / 1024:.1f} GiB."
     new_source, count = re.subn(r"^\*\*Runs in\*\*[^\n]*$", line, title.source, flags=re.M)

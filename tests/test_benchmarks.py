@@ -109,6 +109,26 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
     )
 
 
+def test_another_cpus_run_becomes_a_column_and_a_clause_of_the_header(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    for name in ("01_a.ipynb", "08_c.ipynb"):
+        write_notebook(tmp_path / "notebooks" / name, "1 + 1")
+    (tmp_path / "README.md").write_text(f"{bench.TABLE_START}\n{bench.TABLE_END}\n")
+    results = tmp_path / "benchmarks"
+    fast, slow = "AMD EPYC (AVX-512), 24 GiB, Linux", "AMD EPYC (AVX2), 24 GiB, Linux"
+    bench.merge(results / "cpu2.json", [row("01_a.ipynb", 4.2), row("08_c.ipynb", 271.0)], fast, 2)
+    bench.merge(results / "cpu2-avx2.json", [row("08_c.ipynb", 702.4)], slow, 2, note="2 idle cores.")
+    bench.publish(tmp_path)
+
+    readme = (tmp_path / "README.md").read_text()
+    assert "| notebook | 2 cores, AVX-512 | 2 cores, AVX2 | 1 CPU core |" in readme
+    assert "| `08_c.ipynb` | 271 s | 702 s | not measured |" in readme
+    assert "| `01_a.ipynb` | 4 s | not measured | not measured |" in readme
+    assert "On AMD EPYC (AVX2), 24 GiB, Linux: 2 idle cores." in readme
+    header = nbformat.read(tmp_path / "notebooks" / "08_c.ipynb", as_version=4).cells[0].source
+    assert "about 271 s on 2 CPU cores of an AMD EPYC (AVX-512), 702 s on 2 AVX2 cores; peak" in header
+
+
 def test_publishing_refuses_rows_for_deleted_notebooks(tmp_path):
     (tmp_path / "notebooks").mkdir()
     bench.merge(tmp_path / "benchmarks" / "cpu2.json", [row("05_gone.ipynb", 50.0)], "CPU", 2)
