@@ -294,7 +294,9 @@ def make_home(run_dir: Path, name: str) -> None:
     shutil.copy(TRAINING, home / "notebooks")
     shutil.copytree(ROOT / "notebooks" / "pretrained", home / "notebooks" / "pretrained")
     shutil.copy(EXERCISE, home / "exercises")
-    cache = Path.home() / ".keras" / "datasets" / "mnist-verified.npz"
+    # where load_mnist() caches it here: Keras's folder, under $KERAS_HOME if that is set
+    cache = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
+    cache = cache / "datasets" / "mnist-verified.npz"
     if cache.exists():  # the image built from binder/ has it in the cache too (binder/postBuild)
         (home / ".keras" / "datasets").mkdir(parents=True)
         shutil.copy(cache, home / ".keras" / "datasets")
