@@ -182,6 +182,7 @@ def publish(root: Path = ROOT) -> None:
     results, notebooks = root / "benchmarks", root / "notebooks"
     runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in results.glob("cpu[0-9].json")}
     others = [json.loads(p.read_text()) for p in sorted(results.glob("cpu2-*.json"))]
+    others_by_name = [{row["notebook"]: row for row in other["results"]} for other in others]
     if 2 not in runs:
         raise SystemExit("No benchmarks/cpu2.json: measure with --cpus 2 first.")
     by_cpus = {cpus: {row["notebook"]: row for row in run["results"]} for cpus, run in runs.items()}
@@ -218,7 +219,7 @@ def publish(root: Path = ROOT) -> None:
         "|---|---:|" + "---:|" * len(others) + "---:|---:|---:|",
     ]
     for name, row in by_cpus[2].items():
-        elsewhere_rows = [{r["notebook"]: r for r in other["results"]}.get(name) for other in others]
+        elsewhere_rows = [rows.get(name) for rows in others_by_name]
         single = one_core.get(name)
         peak = row["peak_mb"]
         trees = [r["tree_peak_mb"] for r in (row, single) if r and "tree_peak_mb" in r]
