@@ -294,7 +294,8 @@ def make_home(run_dir: Path, name: str) -> None:
     shutil.copy(TRAINING, home / "notebooks")
     shutil.copytree(ROOT / "notebooks" / "pretrained", home / "notebooks" / "pretrained")
     shutil.copy(EXERCISE, home / "exercises")
-    # where load_mnist() caches it here: Keras's folder, under $KERAS_HOME if that is set
+    # where load_mnist() caches it here, as utils.data.default_data_dir() finds it (not imported:
+    # this script runs in the hub's environment, which does not install utils)
     cache = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
     cache = cache / "datasets" / "mnist-verified.npz"
     if cache.exists():  # the image built from binder/ has it in the cache too (binder/postBuild)

@@ -112,6 +112,11 @@ def step_ms(
     return 1000 * statistics.median(times)
 
 
+def zeros_like_output(model: Any, x: Any) -> Any:
+    """A regression target for a lone convolution: zeros shaped like its output."""
+    return 0 * model.predict(x, verbose=0)
+
+
 def measure_here(steps: int) -> dict[str, float]:
     """Time every network and convolution in this process's setting (read from the environment)."""
     import keras
@@ -128,10 +133,6 @@ def measure_here(steps: int) -> dict[str, float]:
             results[f"{name}, batch {batch}"] = step_ms(keras, model_layers, (28, 28, 1), None, steps, batch)
     for name, (size, channels, filters, padding) in CONVOLUTIONS.items():
         layer = keras.layers.Conv2D(filters, (3, 3), padding=padding, activation="relu")
-
-        def zeros_like_output(model: Any, x: Any) -> Any:
-            return 0 * model.predict(x, verbose=0)
-
         results[name] = step_ms(keras, [layer], (size, size, channels), zeros_like_output, steps)
     return results
 
