@@ -11,6 +11,14 @@ Tiers: ``python -m pytest -m "not slow"`` is the quick run (a few minutes on 2 c
   on 2 CPU cores, or if it has not been measured yet (``scripts/rerun_notebook.py`` measures it);
 - a test module is slow if it is named in ``SLOW_MODULES`` (training, nbgrader, a browser, a
   clean virtual environment); ``BROWSER_MODULES`` also get the ``browser`` marker.
+
+Parallel runs: ``pyproject.toml`` asks pytest-xdist for two worker processes (``-n 2``;
+``-n 0`` runs everything in this one process, e.g. to debug). Each worker takes whole groups
+(``pytest_xdist_make_scheduler`` below) and runs a group's items in order. A group is one file
+(a notebook's cells must run in order, a module shares its fixtures), except that the notebooks
+that use the trained model and the tests that read it form one group, ``SHARED_MODEL_GROUP``:
+notebook 3 writes ``notebooks/models/mnist_convnet.keras``, and nothing may read it while it is
+being written.
 """
 
 from __future__ import annotations
@@ -38,6 +46,21 @@ SLOW_MODULES = {
     "tests/test_pretrained.py": "compares the shipped model with notebook 03's training",
 }
 BROWSER_MODULES = {"tests/test_browser.py"}
+SHARED_MODEL_GROUP = "notebook 3 and what reads its model"
+# Notebook 3 trains and saves the model; these read it (notebooks 4, 5, 6, 8 and 9 through
+# utils.notebooks.trained_model_path, exercise 4 by its path). Notebooks 1, 2 and 7 do not.
+READS_THE_TRAINED_MODEL = {
+    "notebooks/03_prepare_mnist_and_train.ipynb",
+    "notebooks/04_evaluate_on_the_test_set.ipynb",
+    "notebooks/05_mlp_vs_convnet.ipynb",
+    "notebooks/06_what_the_convnet_sees.ipynb",
+    "notebooks/08_how_far_can_it_go.ipynb",
+    "notebooks/09_draw_your_own_digit.ipynb",
+    "tests/test_browser.py",
+    "tests/test_drawing.py",
+    "tests/test_exercises.py",
+    "tests/test_pretrained.py",
+}
 
 
 def notebook_seconds() -> dict[str, float]:
@@ -67,6 +90,28 @@ def slow_reason(path: Path, seconds: dict[str, float]) -> str | None:
         if seconds[path.name] > SLOW_NOTEBOOK_SECONDS:
             return f"runs in {seconds[path.name]:.0f} s on 2 CPU cores"
     return None
+
+
+def worker_group(nodeid: str) -> str:
+    """The group of the item ``nodeid``: its file, or ``SHARED_MODEL_GROUP`` (tested in
+    tests/test_workers.py)."""
+    file = nodeid.split("::", 1)[0]
+    return SHARED_MODEL_GROUP if file in READS_THE_TRAINED_MODEL else file
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """pytest-xdist's scheduler by file (``--dist loadscope``), with our groups as its scopes.
+
+    (Its own ``--dist loadgroup`` would read ``xdist_group`` marks, but with pytest 9.2 it no
+    longer groups anything: pytest-dev/pytest-xdist#1386.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return ByGroup(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
