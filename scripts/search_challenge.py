@@ -1,0 +1,211 @@
+"""Notebook 7's challenge: which small recipe reaches 99.0 % test accuracy in the fewest seconds.
+
+Trains each candidate recipe once per seed, as notebook 7's challenge cell does (TensorFlow's
+fast, non-deterministic kernels, the CPU's threads, ``timed_fit`` around ``fit`` only, the
+training set already a backend tensor), and records its training time and test accuracy. A
+recipe counts only if its *worst* seed reaches 99.0 %: a reader's run uses one seed, on their
+CPU, and must pass the notebook's assert.
+
+Run on idle cores (nothing else running), as the benchmark script does:
+
+    .venv/bin/python scripts/search_challenge.py --out benchmarks/notebook07_challenge.json
+
+Options choose the recipes (``--recipes``) and the seeds (``--seeds``); ``--out`` adds this run to
+a results file, keeping the runs already there. This is a measuring tool, not a test: it trains
+up to a hundred small models, a few seconds each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BAR = 0.990
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A challenge candidate: the network's shape and how it is trained."""
+
+    crop: int = 0  # pixels cut from each edge first (Cropping2D): MNIST's borders are nearly all black
+    filters: tuple[int, int] = (12, 24)
+    stem: int = 1  # 1: a 3x3 first convolution on the full 28x28 image; 2: 2x2 patches, stride 2
+    dense: int = 256
+    batch: int = 128
+    epochs: int = 2
+    peak: float = 0.012  # one-cycle: linear warm-up over the first quarter, then cosine decay
+    steps_per_execution: int = 50
+
+
+RECIPES = {
+    "notebook 7 (before)": Recipe(),
+    "batch 256": Recipe(batch=256, peak=0.016),
+    "batch 256, peak 0.02": Recipe(batch=256, peak=0.02),
+    "1 epoch": Recipe(epochs=1),
+    "1 epoch, 16-32": Recipe(filters=(16, 32), epochs=1),
+    "1 epoch, 24-48": Recipe(filters=(24, 48), epochs=1),
+    "patches, 16-32": Recipe(stem=2, filters=(16, 32)),
+    "patches, 24-48": Recipe(stem=2, filters=(24, 48)),
+    "patches, 32-64": Recipe(stem=2, filters=(32, 64)),
+    "patches, 32-64, 1 epoch": Recipe(stem=2, filters=(32, 64), epochs=1),
+    "cropped to 24x24": Recipe(crop=2),
+    "cropped to 22x22": Recipe(crop=3),
+    "cropped to 20x20": Recipe(crop=4),
+    "cropped to 22x22, 16-32": Recipe(crop=3, filters=(16, 32)),
+    "cropped to 20x20, 16-32": Recipe(crop=4, filters=(16, 32)),
+}
+
+
+def build(recipe: Recipe, seed: int) -> Any:
+    """The challenge's network for ``recipe``, compiled with Adam and a one-cycle schedule."""
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(seed)
+    first, second = recipe.filters
+    stem = (
+        [layers.Conv2D(first, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2))]
+        if recipe.stem == 1
+        else [layers.Conv2D(first, (2, 2), strides=2, activation="relu")]
+    )
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            *([layers.Cropping2D(recipe.crop)] if recipe.crop else []),
+            *stem,
+            layers.Conv2D(second, (3, 3), activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Flatten(),
+            layers.Dense(recipe.dense, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    steps = recipe.epochs * -(-60000 // recipe.batch)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, steps - steps // 4, warmup_target=recipe.peak, warmup_steps=steps // 4
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=recipe.steps_per_execution,
+    )
+    return model
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Worst and mean accuracy, median seconds, and whether every seed met the bar.
+
+    Example:
+        >>> summarise([{"accuracy": 0.991, "seconds": 5.0}, {"accuracy": 0.989, "seconds": 6.0}])
+        {'worst_accuracy': 0.989, 'mean_accuracy': 0.99, 'median_seconds': 5.5, 'every_seed_met_the_bar': False}
+    """
+    accuracies = [run["accuracy"] for run in runs]
+    return {
+        "worst_accuracy": min(accuracies),
+        "mean_accuracy": round(statistics.mean(accuracies), 5),
+        "median_seconds": round(statistics.median(run["seconds"] for run in runs), 2),
+        "every_seed_met_the_bar": min(accuracies) >= BAR,
+    }
+
+
+def benchmark_machine() -> str:
+    """The CPU line the benchmark script writes (model and vector extension, memory, system)."""
+    spec = importlib.util.spec_from_file_location(
+        "benchmark_notebooks", ROOT / "scripts" / "benchmark_notebooks.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.machine())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--recipes", nargs="+", choices=sorted(RECIPES), default=list(RECIPES))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2, 3, 4])
+    parser.add_argument("--out", type=Path, help="write the results here as JSON")
+    args = parser.parse_args()
+
+    from utils.backends import timed_fit
+    from utils.data import load_mnist
+    from utils.setup import setup_notebook
+
+    environment = setup_notebook(seed=42, deterministic=False)
+    import keras
+
+    (train_images, train_labels), (test_images, test_labels) = load_mnist()
+    x_train = keras.ops.convert_to_tensor(train_images.reshape((-1, 28, 28, 1)).astype("float32") / 255)
+    x_test = test_images.reshape((-1, 28, 28, 1)).astype("float32") / 255
+    # a warm-up, as in the notebook, where the challenge runs after a dozen other models
+    timed_fit(build(Recipe(epochs=1), 0), x_train[:6400], train_labels[:6400], batch_size=128)
+
+    results = []
+    for name in args.recipes:
+        recipe, runs = RECIPES[name], []
+        for seed in args.seeds:
+            model = build(recipe, seed)
+            cpu_start = time.process_time()
+            seconds = timed_fit(model, x_train, train_labels, epochs=recipe.epochs, batch_size=recipe.batch)
+            cpu_seconds = time.process_time() - cpu_start
+            accuracy = float(model.evaluate(x_test, test_labels, verbose=0)[1])
+            runs.append(
+                {
+                    "seed": seed,
+                    "seconds": round(seconds, 2),
+                    "cpu_seconds": round(cpu_seconds, 2),
+                    "accuracy": accuracy,
+                }
+            )
+            print(f"{name:<28} seed {seed:>2}: {seconds:5.1f} s, {100 * accuracy:.2f} %", flush=True)
+        results.append(
+            {
+                "recipe": name,
+                **asdict(recipe),
+                "parameters": model.count_params(),
+                **summarise(runs),
+                "runs": runs,
+            }
+        )
+        print(
+            f"{name:<28} worst {100 * results[-1]['worst_accuracy']:.2f} %, median {results[-1]['median_seconds']} s",
+            flush=True,
+        )
+
+    if args.out:
+        save_run(args.out, {"machine": f"{benchmark_machine()}; {environment}", "results": results})
+
+
+def save_run(path: Path, run: dict[str, Any]) -> None:
+    """Add one run to the results file at ``path`` (created if missing); earlier runs stay.
+
+    Timings are only comparable within one run: the same recipe has measured 8.3 s in one run
+    and 10.2 s in another on the same kind of machine."""
+    record = (
+        json.loads(path.read_text())
+        if path.exists()
+        else {
+            "what": "Notebook 7's challenge candidates: training seconds and test accuracy per seed, "
+            "from scripts/search_challenge.py. Compare timings within one run only.",
+            "bar": BAR,
+            "runs": [],
+        }
+    )
+    record["runs"].append({"date": time.strftime("%Y-%m-%d"), **run})
+    path.write_text(json.dumps(record, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
