@@ -21,6 +21,9 @@ from typing import Any, Protocol
 
 # The package each backend needs, which is also what to `pip install`.
 BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+# How many training images one timed pass covers: 240 batches of 64, a few seconds on 2 cores
+# (half as many made the comparisons in notebook 7 noticeably noisier).
+TIMED_IMAGES = 15360
 
 
 class Trainable(Protocol):
@@ -46,7 +49,12 @@ def timed_fit(model: Trainable, *args: Any, **kwargs: Any) -> float:
 
 
 def best_seconds(
-    model: Trainable, x: Any, y: Any = None, images: int = 15360, batch_size: int = 64, repeats: int = 3
+    model: Trainable,
+    x: Any,
+    y: Any = None,
+    images: int = TIMED_IMAGES,
+    batch_size: int = 64,
+    repeats: int = 3,
 ) -> float:
     """Seconds for the fastest of ``repeats`` training passes over the first ``images`` images.
 
@@ -73,7 +81,7 @@ def best_seconds(
 def time_training(
     model_path: str | Path,
     backend: str,
-    images: int = 15360,
+    images: int = TIMED_IMAGES,
     batch_size: int = 64,
     repeats: int = 3,
     timeout: float = 600,
