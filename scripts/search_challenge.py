@@ -18,7 +18,6 @@ up to a hundred small models, a few seconds each.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -119,26 +118,16 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def benchmark_machine() -> str:
-    """The CPU line the benchmark script writes (model and vector extension, memory, system)."""
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_notebooks", ROOT / "scripts" / "benchmark_notebooks.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return str(module.machine())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--recipes", nargs="+", choices=sorted(RECIPES), default=list(RECIPES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2, 3, 4])
-    parser.add_argument("--out", type=Path, help="write the results here as JSON")
+    parser.add_argument("--out", type=Path, help="add this run to this JSON file (earlier runs stay)")
     args = parser.parse_args()
 
+    from scripts.benchmark_notebooks import machine
     from utils.backends import timed_fit
     from utils.data import load_mnist
     from utils.setup import setup_notebook
@@ -185,7 +174,7 @@ def main() -> None:
         )
 
     if args.out:
-        save_run(args.out, {"machine": f"{benchmark_machine()}; {environment}", "results": results})
+        save_run(args.out, {"machine": f"{machine()}; {environment}", "results": results})
 
 
 def save_run(path: Path, run: dict[str, Any]) -> None:
