@@ -55,6 +55,7 @@ def train(epochs: int, seed: int) -> tuple[float, float]:
     import numpy as np
     from keras import layers
 
+    from utils.backends import timed_fit
     from utils.data import load_mnist
 
     (train_images, train_labels), (test_images, test_labels) = load_mnist()
@@ -110,9 +111,7 @@ def train(epochs: int, seed: int) -> tuple[float, float]:
         metrics=["accuracy"],
         steps_per_execution=32,
     )
-    start = time.perf_counter()
-    model.fit(training_data, epochs=epochs, verbose=0)
-    seconds = time.perf_counter() - start
+    seconds = timed_fit(model, training_data, epochs=epochs)
     accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(axis=1) == test_labels))
     return seconds, accuracy
 
@@ -125,7 +124,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--label", help="the plot's label for these runs (default: 'N epochs')")
     parser.add_argument("--shared-cpu", action="store_true", help="other jobs used the cores meanwhile")
-    parser.add_argument("--out", type=Path, help="add each run to this JSON file (notebook 8's recipes)")
+    parser.add_argument("--out", type=Path, help="add this run to this JSON file (notebook 8's recipes)")
     args = parser.parse_args()
 
     seconds, accuracy = train(args.epochs, args.seed)
