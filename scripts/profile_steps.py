@@ -14,6 +14,10 @@ Run on two idle cores (nothing else running) and compare machines by these rates
 
     .venv/bin/python scripts/profile_steps.py --out benchmarks/steps-avx2.json
 
+``--onednn-isa AVX2`` makes oneDNN use only AVX2 kernels on a CPU that has AVX-512 (oneDNN's
+``ONEDNN_MAX_CPU_ISA``): it separates what the narrower vector instructions cost from what an
+older CPU's hardware costs.
+
 This is a measuring tool, not a test. Its purpose is issue 14's question: why notebook 8's
 earlier network ran 5.9x slower on an AVX2-only CPU than on an AVX-512 one, while the lesson's
 ran 2.5x slower.
@@ -179,8 +183,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--steps", type=int, default=20, help="timed steps per measurement")
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
+    parser.add_argument(
+        "--onednn-isa", help="the widest instructions oneDNN may use, e.g. AVX2 (default: all the CPU has)"
+    )
     parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.onednn_isa:  # read by oneDNN when TensorFlow starts, in each measuring process
+        os.environ["ONEDNN_MAX_CPU_ISA"] = args.onednn_isa
     if args.here:
         print(json.dumps(measure_here(args.steps)))
         return
@@ -191,6 +200,7 @@ def main() -> None:
     print(report(by_setting))
     if args.out:
         record = {"machine": machine(), "cpus": len(os.sched_getaffinity(0)), "convolution_batch": BATCH}
+        record["onednn_max_cpu_isa"] = os.environ.get("ONEDNN_MAX_CPU_ISA", "all the CPU has")
         record["ms_per_step"] = by_setting
         args.out.write_text(json.dumps(record, indent=2) + "\n")
 
