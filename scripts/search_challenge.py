@@ -40,6 +40,9 @@ class Recipe:
     filters: tuple[int, int] = (12, 24)
     stem: int = 1  # 1: a 3x3 first convolution on the full 28x28 image; 2: 2x2 patches, stride 2
     strided: bool = False  # the 3x3 convolutions step 2 pixels at a time instead of max pooling after them
+    # if not 0: the first convolution is this size and steps 2 pixels, with no pooling after it
+    # (stem and strided then concern the second convolution only)
+    stem_kernel: int = 0
     dense: int = 256
     batch: int = 128
     epochs: int = 2
@@ -73,6 +76,18 @@ RECIPES = {
     "strided, 24-48, cropped to 26x26": Recipe(strided=True, filters=(24, 48), crop=1),
     "strided, 24-48, cropped to 24x24": Recipe(strided=True, filters=(24, 48), crop=2),
     "strided, 24-48, peak 0.008": Recipe(strided=True, filters=(24, 48), peak=0.008),
+    "3x3 stem stepping 2": Recipe(stem_kernel=3),
+    "3x3 stem stepping 2, 16-32": Recipe(stem_kernel=3, filters=(16, 32)),
+    "5x5 stem stepping 2": Recipe(stem_kernel=5),
+    "5x5 stem stepping 2, 16-32": Recipe(stem_kernel=5, filters=(16, 32)),
+    "5x5 stem stepping 2, 24-48": Recipe(stem_kernel=5, filters=(24, 48)),
+    "5x5 stem stepping 2, 16-24": Recipe(stem_kernel=5, filters=(16, 24)),
+    "5x5 stem stepping 2, 12-32": Recipe(stem_kernel=5, filters=(12, 32)),
+    "5x5 stem stepping 2, 16-32, dense 128": Recipe(stem_kernel=5, filters=(16, 32), dense=128),
+    "5x5 stem stepping 2, 16-32, batch 256": Recipe(stem_kernel=5, filters=(16, 32), batch=256, peak=0.016),
+    "5x5 stem stepping 2, 12-32, dense 128": Recipe(stem_kernel=5, filters=(12, 32), dense=128),
+    "5x5 stem stepping 2, 16-24, dense 128": Recipe(stem_kernel=5, filters=(16, 24), dense=128),
+    "cropped to 22x22, 8-24": Recipe(crop=3, filters=(8, 24)),
 }
 
 
@@ -90,7 +105,13 @@ def build(recipe: Recipe, seed: int) -> Any:
             return [layers.Conv2D(filters, (3, 3), strides=2, activation="relu")]
         return [layers.Conv2D(filters, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2))]
 
-    stem = conv(first) if recipe.stem == 1 else [layers.Conv2D(first, (2, 2), strides=2, activation="relu")]
+    if recipe.stem_kernel:
+        size = (recipe.stem_kernel, recipe.stem_kernel)
+        stem = [layers.Conv2D(first, size, strides=2, activation="relu")]
+    elif recipe.stem == 1:
+        stem = conv(first)
+    else:
+        stem = [layers.Conv2D(first, (2, 2), strides=2, activation="relu")]
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
