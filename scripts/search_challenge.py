@@ -41,7 +41,7 @@ class Recipe:
     stem: int = 1  # 1: a 3x3 first convolution on the full 28x28 image; 2: 2x2 patches, stride 2
     strided: bool = False  # the 3x3 convolutions step 2 pixels at a time instead of max pooling after them
     # if not 0: the first convolution is this size and steps 2 pixels, with no pooling after it
-    # (stem and strided then concern the second convolution only)
+    # (stem is then ignored, and strided concerns the second convolution only)
     stem_kernel: int = 0
     dense: int = 256
     batch: int = 128
