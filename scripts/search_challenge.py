@@ -38,10 +38,10 @@ class Recipe:
 
     crop: int = 0  # pixels cut from each edge first (Cropping2D): MNIST's borders are nearly all black
     filters: tuple[int, int] = (12, 24)
-    stem: int = 1  # 1: a 3x3 first convolution on the full 28x28 image; 2: 2x2 patches, stride 2
     strided: bool = False  # the 3x3 convolutions step 2 pixels at a time instead of max pooling after them
-    # if not 0: the first convolution is this size and steps 2 pixels, with no pooling after it
-    # (stem is then ignored, and strided concerns the second convolution only)
+    # 0: the first convolution is a 3x3 one like the second; N: it is NxN and steps 2 pixels, with
+    # no pooling after it (2: patches of 2x2 pixels that do not overlap). Runs recorded before this
+    # field existed say "stem": 1 for 0 and "stem": 2 for 2.
     stem_kernel: int = 0
     dense: int = 256
     batch: int = 128
@@ -57,10 +57,10 @@ RECIPES = {
     "1 epoch": Recipe(epochs=1),
     "1 epoch, 16-32": Recipe(filters=(16, 32), epochs=1),
     "1 epoch, 24-48": Recipe(filters=(24, 48), epochs=1),
-    "patches, 16-32": Recipe(stem=2, filters=(16, 32)),
-    "patches, 24-48": Recipe(stem=2, filters=(24, 48)),
-    "patches, 32-64": Recipe(stem=2, filters=(32, 64)),
-    "patches, 32-64, 1 epoch": Recipe(stem=2, filters=(32, 64), epochs=1),
+    "patches, 16-32": Recipe(stem_kernel=2, filters=(16, 32)),
+    "patches, 24-48": Recipe(stem_kernel=2, filters=(24, 48)),
+    "patches, 32-64": Recipe(stem_kernel=2, filters=(32, 64)),
+    "patches, 32-64, 1 epoch": Recipe(stem_kernel=2, filters=(32, 64), epochs=1),
     "cropped to 24x24": Recipe(crop=2),
     "cropped to 22x22": Recipe(crop=3),
     "cropped to 20x20": Recipe(crop=4),
@@ -108,10 +108,8 @@ def build(recipe: Recipe, seed: int) -> Any:
     if recipe.stem_kernel:
         size = (recipe.stem_kernel, recipe.stem_kernel)
         stem = [layers.Conv2D(first, size, strides=2, activation="relu")]
-    elif recipe.stem == 1:
-        stem = conv(first)
     else:
-        stem = [layers.Conv2D(first, (2, 2), strides=2, activation="relu")]
+        stem = conv(first)
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
