@@ -1,6 +1,6 @@
 """Sphinx configuration of the book: the committed notebooks as a static website (MyST-NB).
 
-``scripts/build_book.py`` lays out the pages' sources as they are in the repository (README,
+``tools/build_book.py`` lays out the pages' sources as they are in the repository (README,
 notebooks, student exercises, instructors' guide) and runs Sphinx with this folder as its
 configuration. The notebooks are never executed: their committed outputs, proven current by
 nbval, are the book's.

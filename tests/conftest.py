@@ -1,12 +1,14 @@
 """Fixtures for the unit tests. The tiers, headless figures and the doctests' names are set in
-the repository's root ``conftest.py``, which also sees the notebooks and the doctests."""
+the repository's root ``conftest.py``, which also sees the notebooks and the doctests; what the
+tests share besides fixtures (paths, commands, the tiny model, servers) is in ``support.py``."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import pytest
 
+from support import CHROMIUM, NOTEBOOKS, chromium_found, launch_chromium
 from utils.data import load_mnist
 
 
@@ -21,5 +23,23 @@ def trained_model_path():
     """The lesson's trained model, found as the notebooks find it (notebook 3's, else the shipped copy)."""
     from utils.notebooks import trained_model_path
 
-    notebooks = Path(__file__).parents[1] / "notebooks"
-    return trained_model_path(trained=notebooks / "models", shipped=notebooks / "pretrained")
+    return trained_model_path(trained=NOTEBOOKS / "models", shipped=NOTEBOOKS / "pretrained")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright; skipped where it is not installed,
+    except in CI (``CI`` set), where a missing browser fails the test."""
+    if not chromium_found():
+        message = f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

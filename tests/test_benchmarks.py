@@ -1,4 +1,4 @@
-"""Tests for scripts/benchmark_notebooks.py, the engine of scripts/rerun_notebook.py: merging one
+"""Tests for tools/benchmark_notebooks.py, the engine of tools/rerun_notebook.py: merging one
 notebook's measurement keeps the other rows, publishing writes the README table and the headers,
 and a real run on a tiny notebook saves it canonically and measures its process tree."""
 
@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+SCRIPTS = Path(__file__).resolve().parents[1] / "tools"
 spec = importlib.util.spec_from_file_location("benchmark_notebooks", SCRIPTS / "benchmark_notebooks.py")
 assert spec and spec.loader
 bench = importlib.util.module_from_spec(spec)
@@ -83,7 +83,7 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
     (tmp_path / "README.md").write_text(
         f"# Intro\n\n{bench.TABLE_START}\nold table\n{bench.TABLE_END}\n\nThe end.\n"
     )
-    results = tmp_path / "benchmarks"
+    results = tmp_path / "tools" / "timings"
     bench.merge(
         results / "cpu2.json", [row("01_a.ipynb", 4.2, 600), row("07_b.ipynb", 200.0, 2000)], "CPU", 2
     )
@@ -99,7 +99,7 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
     # the whole session: the one-core run's kernel and children, plus the Jupyter server
     assert "| `07_b.ipynb` | 150 s | 390 s | 2.00 GiB | 1.86 GiB |" in readme
     assert (
-        "Measured with `scripts/benchmark_notebooks.py` on New CPU (`01_a.ipynb`, `07_b.ipynb` on CPU),"
+        "Measured with `tools/benchmark_notebooks.py` on New CPU (`01_a.ipynb`, `07_b.ipynb` on CPU),"
         in readme
     )
     header = nbformat.read(tmp_path / "notebooks" / "07_b.ipynb", as_version=4).cells[0].source
@@ -114,7 +114,7 @@ def test_another_cpus_run_becomes_a_column_and_a_clause_of_the_header(tmp_path):
     for name in ("01_a.ipynb", "08_c.ipynb"):
         write_notebook(tmp_path / "notebooks" / name, "1 + 1")
     (tmp_path / "README.md").write_text(f"{bench.TABLE_START}\n{bench.TABLE_END}\n")
-    results = tmp_path / "benchmarks"
+    results = tmp_path / "tools" / "timings"
     fast, slow = "AMD EPYC (AVX-512), 24 GiB, Linux", "AMD EPYC (AVX2), 24 GiB, Linux"
     bench.merge(results / "cpu2.json", [row("01_a.ipynb", 4.2), row("08_c.ipynb", 271.0)], fast, 2)
     bench.merge(results / "cpu2-avx2.json", [row("08_c.ipynb", 702.4)], slow, 2, note="2 idle cores.")
@@ -131,7 +131,7 @@ def test_another_cpus_run_becomes_a_column_and_a_clause_of_the_header(tmp_path):
 
 def test_publishing_refuses_rows_for_deleted_notebooks(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    bench.merge(tmp_path / "benchmarks" / "cpu2.json", [row("05_gone.ipynb", 50.0)], "CPU", 2)
+    bench.merge(tmp_path / "tools" / "timings" / "cpu2.json", [row("05_gone.ipynb", 50.0)], "CPU", 2)
     with pytest.raises(SystemExit, match=r"no longer exist: \['05_gone.ipynb'\]"):
         bench.publish(tmp_path)
 

@@ -1,4 +1,4 @@
-"""The book (scripts/build_book.py): it builds with warnings as errors, and works in a real browser.
+"""The book (tools/build_book.py): it builds with warnings as errors, and works in a real browser.
 
 Builds the static site from the committed notebooks into a temporary folder; checks that every
 notebook, exercise and the instructors' guides became a page and that every internal link and
@@ -20,8 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,9 +27,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from browser_helpers import CHROMIUM, chromium_found, launch_chromium, static_server  # noqa: E402
+from support import ROOT, TOOLS, python, run, static_server
+
+pytestmark = pytest.mark.slow
 
 ARTIFACTS = ROOT / "artifacts"
 AXE_VERSION = "4.14.1"
@@ -46,17 +44,7 @@ SAMPLE_ADDRESS = "https://github.com/example-owner/mnist-book/tree/main"
 
 
 def build(out: Path, env: dict[str, str] | None = None) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_book.py"), "--out", str(out)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, **(env or {})},
-    )
-    assert result.returncode == 0, (
-        f"the book's build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
-    )
+    python(TOOLS / "build_book.py", "--out", out, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -176,31 +164,20 @@ def install_axe() -> None:
             pytest.fail("CI is set but npm is missing: the accessibility scan needs axe-core from npm")
         pytest.skip("npm is missing: the accessibility scan needs axe-core from npm")
     options = ["--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE.parents[2])]
-    subprocess.run(
-        [npm, "install", *options, f"axe-core@{AXE_VERSION}"], check=True, timeout=300, capture_output=True
-    )
+    run(npm, "install", *options, f"axe-core@{AXE_VERSION}", timeout=300)
 
 
-def test_the_site_in_a_real_browser(site, tmp_path):
-    if not chromium_found():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"CI is set but there is no Chromium at {CHROMIUM}: `apt-get install -y chromium` first"
-            )
-        pytest.skip(
-            f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian) to run the browser test"
-        )
+def test_the_site_in_a_real_browser(site, tmp_path, browser):
     install_axe()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     pages = [str(page.relative_to(site)) for page in html_pages(site)]
     problems: list[str] = []
     counts: collections.Counter[str] = collections.Counter()
     ARTIFACTS.mkdir(exist_ok=True)
-    with static_server(site, tmp_path / "server.log") as url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with static_server(site, tmp_path / "server.log") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_default_timeout(30_000)
 
             def outside(route):
@@ -269,5 +246,5 @@ def test_the_site_in_a_real_browser(site, tmp_path):
                 f"search for softmax found: {found}"
             )
         finally:
-            browser.close()
+            context.close()
     assert not problems, "\n".join(problems)

@@ -13,37 +13,20 @@ on a workstation, but in CI (``CI`` set) it fails, so the canvas is always teste
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from browser_helpers import (  # noqa: E402
-    CHROMIUM,
-    chromium_found,
-    draw_with_mouse,
-    jupyterlab,
-    launch_chromium,
-    pad_canvas,
-    run_all_cells,
-)
+from support import ROOT, draw_with_mouse, jupyterlab, pad_canvas, run_all_cells
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 NOTEBOOK = "notebooks/09_draw_your_own_digit.ipynb"
 ARTIFACTS = ROOT / "artifacts"
 
-if not chromium_found() and not os.environ.get("CI"):
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian) to run the browser test",
-        allow_module_level=True,
-    )
-
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, trained_model_path):
+def lab(tmp_path_factory, trained_model_path, browser):
     committed = (ROOT / NOTEBOOK).read_bytes()
     try:
         with jupyterlab(tmp_path_factory.mktemp("jupyterlab")) as (url, token):
@@ -54,64 +37,54 @@ def lab(tmp_path_factory, trained_model_path):
             pytest.fail(f"JupyterLab saved over {NOTEBOOK} although autosave was off (the file is restored)")
 
 
-def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(lab):
-    from playwright.sync_api import expect, sync_playwright
+def test_drawing_a_one_on_the_canvas_shows_the_networks_answer(lab, browser):
+    from playwright.sync_api import expect
 
     url, token = lab
-    if not chromium_found():
-        pytest.fail(
-            f"CI is set but there is no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` first"
-        )
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, has_touch=True)
-        page.set_default_timeout(60_000)
-        try:
-            run_all_cells(page, url, token, NOTEBOOK)
-            _, box = pad_canvas(page)
-            x = box["x"] + box["width"] / 2
-            draw_with_mouse(
-                page, [(0.5 + step * 0.3 / box["width"], 0.15 + 0.035 * step) for step in range(21)], box
-            )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, has_touch=True)
+    page.set_default_timeout(60_000)
+    try:
+        run_all_cells(page, url, token, NOTEBOOK)
+        _, box = pad_canvas(page)
+        x = box["x"] + box["width"] / 2
+        draw_with_mouse(
+            page, [(0.5 + step * 0.3 / box["width"], 0.15 + 0.035 * step) for step in range(21)], box
+        )
 
-            prediction = page.locator(".drawing-pad .prediction")
-            # While the pen moves the canvas sends partial strokes, so wait for the answer to the whole one.
-            expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
-            text = prediction.inner_text()
-            # Whole percent, "more than 99 %" at the top: never "100.00 % sure" (utils.drawing.describe).
-            assert re.fullmatch(r"The network reads a 1 \((more than 99|[1-9]?[0-9]) % sure\)\.", text), text
-            page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit.png"), full_page=False)
-            print(f"browser saw, after a mouse stroke: {text!r}")
+        prediction = page.locator(".drawing-pad .prediction")
+        # While the pen moves the canvas sends partial strokes, so wait for the answer to the whole one.
+        expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
+        text = prediction.inner_text()
+        # Whole percent, "more than 99 %" at the top: never "100.00 % sure" (utils.drawing.describe).
+        assert re.fullmatch(r"The network reads a 1 \((more than 99|[1-9]?[0-9]) % sure\)\.", text), text
+        page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit.png"), full_page=False)
+        print(f"browser saw, after a mouse stroke: {text!r}")
 
-            page.locator(".drawing-pad button.undo").click()
-            expect(prediction).to_have_text(
-                "The canvas is empty: draw a digit in the black square.", timeout=30_000
-            )
+        page.locator(".drawing-pad button.undo").click()
+        expect(prediction).to_have_text(
+            "The canvas is empty: draw a digit in the black square.", timeout=30_000
+        )
 
-            # The same stroke with a finger: touch events, which the canvas receives as pointer events.
-            touch = page.context.new_cdp_session(page)
-            ys = [box["y"] + (0.15 + 0.035 * step) * box["height"] for step in range(21)]
-            touch.send(
-                "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]}
-            )
-            for y in ys[1:]:
-                touch.send(
-                    "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
-                )
-            touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-            expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
-            print(f"browser saw, after Undo and a touch stroke: {prediction.inner_text()!r}")
+        # The same stroke with a finger: touch events, which the canvas receives as pointer events.
+        touch = page.context.new_cdp_session(page)
+        ys = [box["y"] + (0.15 + 0.035 * step) * box["height"] for step in range(21)]
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]})
+        for y in ys[1:]:
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        expect(prediction).to_contain_text("The network reads a 1 (", timeout=60_000)
+        print(f"browser saw, after Undo and a touch stroke: {prediction.inner_text()!r}")
 
-            page.locator(".drawing-pad button.clear").click()
-            expect(prediction).to_have_text(
-                "The canvas is empty: draw a digit in the black square.", timeout=30_000
-            )
-        except Exception as error:
-            page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit_failure.png"))
-            errors = page.locator(
-                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-            ).all_inner_texts()
-            raise AssertionError(f"{error}\nerror outputs in the notebook: {errors}") from error
-        finally:
-            browser.close()
+        page.locator(".drawing-pad button.clear").click()
+        expect(prediction).to_have_text(
+            "The canvas is empty: draw a digit in the black square.", timeout=30_000
+        )
+    except Exception as error:
+        page.screenshot(path=str(ARTIFACTS / "draw_your_own_digit_failure.png"))
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        ).all_inner_texts()
+        raise AssertionError(f"{error}\nerror outputs in the notebook: {errors}") from error
+    finally:
+        page.close()

@@ -18,8 +18,11 @@ import re
 import shutil
 from pathlib import Path
 
-import commands
 import pytest
+
+import support
+
+pytestmark = pytest.mark.slow
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 COURSE, ASSIGNMENT = "mnist-convnet", "mnist"
@@ -62,13 +65,13 @@ def semester(tmp_path_factory):
     shared = [f"--Exchange.root={exchange}"]
 
     def instructor(*args: str) -> None:
-        commands.nbgrader(*args, ASSIGNMENT, *shared, f"--CourseDirectory.root={course}", cwd=course)
+        support.nbgrader(*args, ASSIGNMENT, *shared, f"--CourseDirectory.root={course}", cwd=course)
 
     def student(name: str, *args: str) -> None:
         home = root / "home" / name
         home.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "HOME": str(home)}  # no instructor's config reaches the student
-        commands.nbgrader(*args, ASSIGNMENT, *shared, f"--course={COURSE}", cwd=home, env=env)
+        support.nbgrader(*args, ASSIGNMENT, *shared, f"--course={COURSE}", cwd=home, env=env)
 
     instructor("generate_assignment", "--force")
     instructor("release_assignment")

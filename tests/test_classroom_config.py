@@ -184,7 +184,7 @@ def test_the_measuring_hubs_config_has_only_settings_jupyterhub_knows():
         "CLASSROOM_API_TOKEN": "0" * 64,
         "CLASSROOM_THREADS": "1",
     }
-    config = settings(CLASSROOM / "measure_hub_config.py", env)
+    config = settings(ROOT / "research" / "classroom" / "measure_hub_config.py", env)
     assert assert_known(config, jupyterhub_classes()) >= 20
     assert config.JupyterHub.ip == config.JupyterHub.hub_ip == "127.0.0.1"
     assert config.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
@@ -234,7 +234,7 @@ def test_the_helm_values_use_only_keys_of_the_charts_schema():
 
 def test_the_helm_resources_follow_the_measurements():
     singleuser = helm_values()["singleuser"]
-    rounds = json.loads((ROOT / "benchmarks" / "classroom.json").read_text())["rounds"]
+    rounds = json.loads((ROOT / "research" / "classroom" / "classroom.json").read_text())["rounds"]
     threads = singleuser.get("extraEnv", {}).get("TUTORIAL_THREADS", "2")  # 2: utils.setup's default
     measured = [r for r in rounds if str(r["tensorflow_threads"]) == threads and r["failures"] == 0]
     assert measured, f"no measured round without failures has TUTORIAL_THREADS={threads}"

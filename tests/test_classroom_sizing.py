@@ -1,4 +1,4 @@
-"""The sizing in docs/classroom.md is what scripts/classroom_sizing.py computes from the measurements."""
+"""The sizing in docs/classroom.md is what research/classroom/classroom_sizing.py computes from the measurements."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("classroom_sizing", ROOT / "scripts" / "classroom_sizing.py")
+spec = importlib.util.spec_from_file_location(
+    "classroom_sizing", ROOT / "research" / "classroom" / "classroom_sizing.py"
+)
 assert spec is not None and spec.loader is not None
 sizing = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(sizing)
 
-RESULTS = json.loads((ROOT / "benchmarks" / "classroom.json").read_text())
+RESULTS = json.loads((ROOT / "research" / "classroom" / "classroom.json").read_text())
 
 
 def test_the_guides_tables_are_computed_from_the_committed_measurements():
     guide = (ROOT / "docs" / "classroom.md").read_text()
     assert sizing.published(guide) == sizing.tables(RESULTS), (
-        "docs/classroom.md's sizing tables are out of date: run `python scripts/classroom_sizing.py --publish`"
+        "docs/classroom.md's sizing tables are out of date: run `python research/classroom/classroom_sizing.py --publish`"
     )
 
 

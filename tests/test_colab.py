@@ -7,7 +7,7 @@ Colab opens one ``.ipynb`` in a runtime of its own, with its own packages. This 
    cannot be installed here), reused between runs while the constraints are unchanged. uv
    installs it: it stands in for Colab's ready-made image; what the notebooks install goes
    through the environment's own pip, as on Colab;
-2. publishes a clone of this repository under a sample address (``scripts/launch_buttons.py``),
+2. publishes a clone of this repository under a sample address (``tools/launch_buttons.py``),
    and points git at that clone whenever a notebook asks for the sample address (git's
    ``url.<base>.insteadOf``), so the clone stands in for GitHub;
 3. runs notebooks 01-04 and 09, each copied alone into an empty folder with a fresh home
@@ -27,10 +27,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from commands import run
 from uv import find_uv_bin
 
+from support import run
 from utils.data import default_data_dir
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "tests" / "colab" / "constraints.txt"
@@ -72,7 +74,7 @@ def github(tmp_path_factory):
     run("git", "clone", "--quiet", str(ROOT), str(remote))
     branch = run("git", "-C", str(remote), "branch", "--show-current").stdout.strip()
     address = f"https://github.com/sample-owner/mnist-convnet/tree/{branch}"
-    run(sys.executable, "scripts/launch_buttons.py", "--publish", address, cwd=remote)
+    run(sys.executable, "tools/launch_buttons.py", "--publish", address, cwd=remote)
     identity = ["-c", "user.name=test", "-c", "user.email=test@localhost"]
     run("git", "-C", str(remote), *identity, "commit", "--quiet", "-am", "Publish under a sample address")
     gitconfig = remote.parent / "gitconfig"

@@ -16,8 +16,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import commands
 import pytest
+
+import support
+
+pytestmark = pytest.mark.slow
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 ASSIGNMENT = "mnist"
@@ -25,7 +28,7 @@ ASSIGNMENT = "mnist"
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run one nbgrader command in the course folder; fail with its log if it fails."""
-    return commands.nbgrader(*args, f"--CourseDirectory.root={course}", cwd=course)
+    return support.nbgrader(*args, f"--CourseDirectory.root={course}", cwd=course)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,11 @@ import shutil
 import sys
 from pathlib import Path
 
-import commands
+import pytest
+
+import support
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted(path.stem for path in (ROOT / "utils").glob("*.py") if path.stem != "__init__")
@@ -25,7 +29,7 @@ DATA_FILES = sorted(path.name for path in (ROOT / "utils").iterdir() if path.suf
 
 def run(*command: str | Path, cwd: Path) -> str:
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}  # nothing leaks in
-    return commands.run(*command, cwd=cwd, env=env).stdout
+    return support.run(*command, cwd=cwd, env=env).stdout
 
 
 def test_pip_install_gives_a_utils_whose_every_module_imports(tmp_path):

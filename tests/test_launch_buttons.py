@@ -1,4 +1,4 @@
-"""scripts/launch_buttons.py: one address setting, every launch button and Colab set-up from it."""
+"""tools/launch_buttons.py: one address setting, every launch button and Colab set-up from it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import launch_buttons  # noqa: E402
 
@@ -36,7 +36,7 @@ def run(copy, *args):
 
 def test_the_committed_files_match_the_address_setting():
     result = subprocess.run(
-        [sys.executable, "scripts/launch_buttons.py", "--check"],
+        [sys.executable, "tools/launch_buttons.py", "--check"],
         cwd=ROOT,
         check=False,
         capture_output=True,

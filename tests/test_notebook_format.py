@@ -42,13 +42,13 @@ def test_header_says_what_you_learn_and_how_long_it_runs(notebook):
     title = notebook.cells[0]
     assert title.cell_type == "markdown" and title.source.startswith("# ")
     assert "**What you will learn.**" in title.source
-    assert "**Runs in** about " in title.source, "measure it: scripts/benchmark_notebooks.py --publish"
+    assert "**Runs in** about " in title.source, "measure it: tools/benchmark_notebooks.py --publish"
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda path: str(path.relative_to(ROOT)))
 def test_committed_notebooks_are_canonical(path):
     """Written as nbformat writes them, with a stable id on every cell, so a diff shows only what
-    changed. scripts/rerun_notebook.py writes notebooks this way."""
+    changed. tools/rerun_notebook.py writes notebooks this way."""
     text = path.read_text(encoding="utf-8")
     notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     nbformat.validate(notebook)

@@ -18,6 +18,8 @@ import pytest
 from utils.notebooks import keras_file_problem, run_notebook
 from utils.setup import import_keras_quietly
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 

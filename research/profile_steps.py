@@ -12,7 +12,7 @@ input and for the weights), which says whether the CPU's vector units are used w
 
 Run on two idle cores (nothing else running) and compare machines by these rates:
 
-    .venv/bin/python scripts/profile_steps.py --out benchmarks/steps-avx2.json
+    .venv/bin/python research/profile_steps.py --out research/results/steps-avx2.json
 
 ``--onednn-isa AVX2`` makes oneDNN use only AVX2 kernels on a CPU that has AVX-512 (oneDNN's
 ``ONEDNN_MAX_CPU_ISA``): it separates what the narrower vector instructions cost from what an
@@ -194,7 +194,7 @@ def main() -> None:
         print(json.dumps(measure_here(args.steps)))
         return
     sys.path.insert(0, str(ROOT))
-    from scripts.benchmark_notebooks import machine
+    from tools.benchmark_notebooks import machine
 
     by_setting = measure_all(args.steps)
     print(report(by_setting))

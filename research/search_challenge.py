@@ -8,7 +8,7 @@ CPU, and must pass the notebook's assert.
 
 Run on idle cores (nothing else running), as the benchmark script does:
 
-    .venv/bin/python scripts/search_challenge.py --out benchmarks/notebook07_challenge.json
+    .venv/bin/python research/search_challenge.py --out research/results/notebook07_challenge.json
 
 Options choose the recipes (``--recipes``) and the seeds (``--seeds``); ``--out`` adds this run to
 a results file, keeping the runs already there. This is a measuring tool, not a test: it trains
@@ -159,7 +159,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="add this run to this JSON file (earlier runs stay)")
     args = parser.parse_args()
 
-    from scripts.benchmark_notebooks import machine
+    from tools.benchmark_notebooks import machine
     from utils.backends import timed_fit
     from utils.data import load_mnist
     from utils.setup import setup_notebook
@@ -233,7 +233,7 @@ def save_run(path: Path, run: dict[str, Any]) -> None:
         if path.exists()
         else {
             "what": "Notebook 7's challenge candidates: training seconds and test accuracy per seed, "
-            "from scripts/search_challenge.py. Compare timings within one run only.",
+            "from research/search_challenge.py. Compare timings within one run only.",
             "bar": BAR,
             "runs": [],
         }

@@ -3,13 +3,13 @@
 Trains exactly what notebook 8 trains (its shifted digits, network, warm-up + cosine schedule and
 Adam; deterministic kernels and the reference thread count, as ``setup_notebook`` sets them),
 with only the number of epochs and the seed changed, and prints one line per run. With
-``--out`` each run is added to ``benchmarks/notebook08_recipes.json``, which notebook 8 plots.
+``--out`` each run is added to ``notebooks/data/notebook08_recipes.json``, which notebook 8 plots.
 
 Run on idle cores (nothing else running), as the benchmark script does, one seed per process
 (TensorFlow's thread count is fixed once per process):
 
-    for seed in 1 2; do .venv/bin/python scripts/search_schedule08.py --epochs 12 --seed $seed \\
-        --label "this recipe" --out benchmarks/notebook08_recipes.json; done
+    for seed in 1 2; do .venv/bin/python research/search_schedule08.py --epochs 12 --seed $seed \\
+        --label "this recipe" --out notebooks/data/notebook08_recipes.json; done
 
 Each run takes a few minutes on 2 CPU cores. This is a measuring tool, not a test; the network
 and the data pipeline are re-stated here (model definitions the tutorial teaches stay in the
@@ -137,7 +137,7 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "test_accuracy": round(100 * accuracy, 2),
                 "shared_cpu": args.shared_cpu,
-                "source": f"scripts/search_schedule08.py, {time.strftime('%Y-%m-%d')}",
+                "source": f"research/search_schedule08.py, {time.strftime('%Y-%m-%d')}",
                 "label": args.label or f"{args.epochs} epochs",
             }
         )

@@ -1,7 +1,7 @@
 """Measure a class on one machine: a real JupyterHub, N simulated students, the lesson's training.
 
 For each round (N students, default or classroom mode) the script starts JupyterHub with its
-proxy on 127.0.0.1 (classroom/measure_hub_config.py), then every student at once, concurrently:
+proxy on 127.0.0.1 (research/classroom/measure_hub_config.py), then every student at once, concurrently:
 
 1. logs in through the hub's login form (the test password) and asks the hub's REST API to
    start their server; the script polls the API until the server is ready (time to a server);
@@ -13,13 +13,13 @@ proxy on 127.0.0.1 (classroom/measure_hub_config.py), then every student at once
 Meanwhile a thread samples, every 0.5 s, each student's server and kernel (the process tree's
 resident memory and CPU time) and the whole machine's used memory. The hub, its proxy and
 every server are stopped at the end, by process id, also after an error or Ctrl-C. Results go
-to benchmarks/classroom.json. This is a measuring tool, not a test: one full sweep
+to research/classroom/classroom.json. This is a measuring tool, not a test: one full sweep
 (N = 1, 2, 4, 8, and 4, 8 in classroom mode) takes about 40 minutes on 2 cores.
 
 Needs a virtual environment with JupyterHub and the learner's packages, and the proxy from
 the npm registry (classroom/requirements-hub.txt says how), then, from the repository's root:
 
-    /tmp/hubvenv/bin/python scripts/measure_classroom.py --students 1 2 4 8 --classroom 4 8
+    /tmp/hubvenv/bin/python research/classroom/measure_classroom.py --students 1 2 4 8 --classroom 4 8
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ from benchmark_notebooks import machine
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-ROOT = Path(__file__).resolve().parent.parent
-HUB_CONFIG = ROOT / "classroom" / "measure_hub_config.py"
+ROOT = Path(__file__).resolve().parents[2]
+HUB_CONFIG = Path(__file__).with_name("measure_hub_config.py")
 TRAINING = ROOT / "notebooks" / "03_prepare_mnist_and_train.ipynb"
 EXERCISE = ROOT / "exercises" / "source" / "mnist" / "01_predict_shapes_and_parameters.ipynb"
-RESULTS = ROOT / "benchmarks" / "classroom.json"
+RESULTS = Path(__file__).with_name("classroom.json")
 SERVER_READY_SECONDS = 300  # the longest wait for a student's server
 CELL_SECONDS = 3600  # the longest wait for one cell (8 students training on 2 cores: ~15 min)
 SAMPLE_SECONDS = 0.5
@@ -157,7 +157,7 @@ class Sampler:
 
 
 class Hub:
-    """A JupyterHub on 127.0.0.1, started with classroom/measure_hub_config.py, stopped by PID."""
+    """A JupyterHub on 127.0.0.1, started with research/classroom/measure_hub_config.py, stopped by PID."""
 
     def __init__(self, venv: Path, proxy: Path, threads: int | None) -> None:
         self.run_dir = Path(tempfile.mkdtemp(prefix="classroom-hub-"))
@@ -516,7 +516,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     rounds = [(n, None) for n in args.students] + [(n, args.threads) for n in args.classroom]
     results = {
-        "what": "scripts/measure_classroom.py: N students at once on one JupyterHub on this machine",
+        "what": "research/classroom/measure_classroom.py: N students at once on one JupyterHub on this machine",
         "machine": machine(),
         "cpu_cores": psutil.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),

@@ -1,6 +1,6 @@
 """Capture notebook 9's drawing pad with a real drawing and the network's answer, for the book.
 
-    python scripts/capture_drawing_pad.py
+    python tools/capture_drawing_pad.py
 
 Starts JupyterLab on 127.0.0.1, opens notebooks/09_draw_your_own_digit.ipynb in the system's
 headless Chromium, runs all cells, draws a 7 on the pad with the mouse, waits for the network's

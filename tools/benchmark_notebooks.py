@@ -1,21 +1,21 @@
 """Time each notebook and measure its memory; merge the numbers into benchmarks/ and publish them.
 
-To re-run one notebook after changing it, use ``scripts/rerun_notebook.py`` (built on this
+To re-run one notebook after changing it, use ``tools/rerun_notebook.py`` (built on this
 script): it runs, saves, measures, merges and publishes in one command.
 
 Measure (from the repository's root; nothing else should be running):
 
-    .venv/bin/python scripts/benchmark_notebooks.py --cpus 2 --out benchmarks/cpu2.json [--save]
-    .venv/bin/python scripts/benchmark_notebooks.py --cpus 1 --out benchmarks/cpu1.json notebooks/03_*.ipynb
+    .venv/bin/python tools/benchmark_notebooks.py --cpus 2 --out tools/timings/cpu2.json [--save]
+    .venv/bin/python tools/benchmark_notebooks.py --cpus 1 --out tools/timings/cpu1.json notebooks/03_*.ipynb
 
-``benchmarks/cpu2.json`` and ``cpu1.json`` hold the reference machine (the one the committed
+``tools/timings/cpu2.json`` and ``cpu1.json`` hold the reference machine (the one the committed
 outputs and the test tiers come from). Another CPU's 2-core run goes into a file named after its
-vector extension, e.g. ``--out benchmarks/cpu2-avx2.json``, and becomes one more column.
+vector extension, e.g. ``--out tools/timings/cpu2-avx2.json``, and becomes one more column.
 
 ``--out`` merges: the rows of the notebooks just measured replace theirs, the other rows stay.
 Publish what was measured (README table and each notebook's "**Runs in**" line):
 
-    .venv/bin/python scripts/benchmark_notebooks.py --publish
+    .venv/bin/python tools/benchmark_notebooks.py --publish
 
 Notebooks run in order, in a fresh kernel each, in their own folder (so notebook 04 finds the
 model notebook 03 saved), as a reader would run them; the files are not modified unless
@@ -44,7 +44,7 @@ import psutil
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks"
+RESULTS = ROOT / "tools" / "timings"
 TABLE_START, TABLE_END = "<!-- benchmark table: start -->", "<!-- benchmark table: end -->"
 Row = dict[str, Any]
 
@@ -179,12 +179,12 @@ def merge(
 
 def publish(root: Path = ROOT) -> None:
     """Write the measured numbers into the README's table and the notebooks' headers."""
-    results, notebooks = root / "benchmarks", root / "notebooks"
+    results, notebooks = root / "tools" / "timings", root / "notebooks"
     runs = {int(p.stem.removeprefix("cpu")): json.loads(p.read_text()) for p in results.glob("cpu[0-9].json")}
     others = [json.loads(p.read_text()) for p in sorted(results.glob("cpu2-*.json"))]
     others_by_name = [{row["notebook"]: row for row in other["results"]} for other in others]
     if 2 not in runs:
-        raise SystemExit("No benchmarks/cpu2.json: measure with --cpus 2 first.")
+        raise SystemExit("No tools/timings/cpu2.json: measure with --cpus 2 first.")
     by_cpus = {cpus: {row["notebook"]: row for row in run["results"]} for cpus, run in runs.items()}
     one_core = by_cpus.get(1, {})
     stale = [
@@ -194,7 +194,7 @@ def publish(root: Path = ROOT) -> None:
         if not (notebooks / row["notebook"]).exists()
     ]
     if stale:
-        raise SystemExit(f"benchmarks/ has rows for notebooks that no longer exist: {sorted(set(stale))}")
+        raise SystemExit(f"tools/timings/ has rows for notebooks that no longer exist: {sorted(set(stale))}")
 
     where = latest = runs[2]["machine"]  # rows measured elsewhere are named
     elsewhere: dict[str, list[str]] = {}
@@ -205,7 +205,7 @@ def publish(root: Path = ROOT) -> None:
     for other, names in sorted(elsewhere.items()):
         where += f" ({', '.join(f'`{name}`' for name in sorted(names))} on {other})"
     lines = [
-        f"Measured with `scripts/benchmark_notebooks.py` on {where}, CPU only, "
+        f"Measured with `tools/benchmark_notebooks.py` on {where}, CPU only, "
         "each notebook in a fresh kernel; the one-core column is pinned to a single core, "
         "like Binder's share; the last column adds the processes the kernel starts and, where it "
         "was measured, the Jupyter server: a whole session's peak, which Binder limits to 2 GiB."
@@ -310,7 +310,9 @@ def main() -> None:
         "--save", action="store_true", help="write each notebook back with this run's outputs"
     )
     parser.add_argument("--note", default="", help="conditions worth recording, e.g. other jobs running")
-    parser.add_argument("--publish", action="store_true", help="update README and headers from benchmarks/")
+    parser.add_argument(
+        "--publish", action="store_true", help="update README and headers from tools/timings/"
+    )
     parser.add_argument(
         "--server-mb", type=int, help="the Jupyter server's measured memory, added for a session's peak"
     )

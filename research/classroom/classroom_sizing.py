@@ -1,9 +1,9 @@
 """The sizing tables of docs/classroom.md, computed from the hub's measurements.
 
-    python scripts/classroom_sizing.py             # reads benchmarks/classroom.json, prints Markdown
-    python scripts/classroom_sizing.py --publish   # and writes it into docs/classroom.md
+    python research/classroom/classroom_sizing.py             # reads research/classroom/classroom.json, prints Markdown
+    python research/classroom/classroom_sizing.py --publish   # and writes it into docs/classroom.md
 
-It prints every measured round (scripts/measure_classroom.py), then, for the shipped
+It prints every measured round (research/classroom/measure_classroom.py), then, for the shipped
 configuration (2 TensorFlow threads per student, no classroom mode), takes the largest memory
 one student's server and kernels used (MiB) and the CPU time one student's lesson took
 (notebook 3 and exercise 1, CPU-seconds, the mean over the largest class measured, where
@@ -25,8 +25,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "classroom.json"
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).with_name("classroom.json")
 GUIDE = ROOT / "docs" / "classroom.md"
 START, END = "<!-- sizing tables: start -->", "<!-- sizing tables: end -->"
 RESERVE_MIB = 1024  # the operating system, JupyterHub and its proxy (measured: about 200 MiB together)

@@ -1,6 +1,6 @@
 """Build the tutorial as a static website (a book) from the committed notebooks, without running them.
 
-    python scripts/build_book.py            # writes _build/book/; open _build/book/index.html
+    python tools/build_book.py            # writes _build/book/; open _build/book/index.html
 
 The pages' sources are laid out in _build/book-src/ as they are in the repository (README.md,
 notebooks/, exercises/release/mnist/, docs/instructors.md and docs/classroom.md, with

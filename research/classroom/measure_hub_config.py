@@ -1,4 +1,4 @@
-"""The JupyterHub that scripts/measure_classroom.py starts to measure a class on one machine.
+"""The JupyterHub that research/classroom/measure_classroom.py starts to measure a class on one machine.
 
 A real JupyterHub with its real proxy (configurable-http-proxy), on 127.0.0.1 only, with test
 accounts: every student gets a single-user Jupyter server in a home folder of their own, started

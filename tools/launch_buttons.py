@@ -12,10 +12,10 @@ fetch the repository and make its helpers importable, installing nothing Colab a
 While no address is set there are no buttons and no Colab lines, and the README says how to
 turn them on. Usage, from the repository's root:
 
-    python scripts/launch_buttons.py                     # rewrite the files from the setting
-    python scripts/launch_buttons.py --check             # exit 1 if a file is out of date
-    python scripts/launch_buttons.py --publish https://github.com/OWNER/NAME/tree/main
-    python scripts/launch_buttons.py --unpublish         # remove the address and every button
+    python tools/launch_buttons.py                     # rewrite the files from the setting
+    python tools/launch_buttons.py --check             # exit 1 if a file is out of date
+    python tools/launch_buttons.py --publish https://github.com/OWNER/NAME/tree/main
+    python tools/launch_buttons.py --unpublish         # remove the address and every button
 
 After a change to an exercise, regenerate the student copies (see CONTRIBUTING.md).
 """
@@ -40,7 +40,7 @@ NOT_PUBLISHED = (
     "*Colab and Binder:* launch buttons appear here, on every notebook and on every exercise once "
     "this repository's public address is set: put it in `pyproject.toml` as "
     '`[project.urls] Repository = "https://github.com/OWNER/NAME/tree/BRANCH"` and run '
-    "`python scripts/launch_buttons.py` (details in [CONTRIBUTING.md](CONTRIBUTING.md))."
+    "`python tools/launch_buttons.py` (details in [CONTRIBUTING.md](CONTRIBUTING.md))."
 )
 
 

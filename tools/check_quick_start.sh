@@ -5,7 +5,7 @@
 # README writes it (a new virtual environment from requirements.txt alone, then JupyterLab on
 # the first notebook), with JupyterLab made headless by options added at the end. It then
 # checks that the server opens and serves the notebook, and runs that notebook top to bottom
-# in the new environment. Run it from anywhere: bash scripts/check_quick_start.sh
+# in the new environment. Run it from anywhere: bash tools/check_quick_start.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)

@@ -1,11 +1,11 @@
 """Re-run notebooks after changing them: one command does every step.
 
-    .venv/bin/python scripts/rerun_notebook.py notebooks/07_make_it_train_faster.ipynb
+    .venv/bin/python tools/rerun_notebook.py notebooks/07_make_it_train_faster.ipynb
 
 For each notebook given, in order: execute it top to bottom in a fresh kernel in its own
 folder, pinned to 2 CPU cores (``--cpus``); write it back with this run's outputs, canonically
 (nbformat's JSON, cell ids kept, no execution timings); merge its time and memory into
-``benchmarks/cpu2.json`` by notebook name (the other notebooks' rows stay). Then refresh the
+``tools/timings/cpu2.json`` by notebook name (the other notebooks' rows stay). Then refresh the
 README's table and every measured notebook's "**Runs in**" line. Run it with nothing else busy
 on the machine: the times are published. ``--no-publish`` stops after the merge.
 """
