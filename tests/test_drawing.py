@@ -1,16 +1,17 @@
-"""Tests for utils.drawing: MNIST-style preprocessing, image files, strokes and the widget."""
+"""Tests for utils.drawing (MNIST-style preprocessing, image files, strokes), its guards in
+utils._pictures, and the drawing pad widget (utils.drawing_pad)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from utils import drawing
-from utils.drawing import DrawingError, DrawingPad
+from utils import _pictures, drawing
+from utils.drawing import DrawingError
+from utils.drawing_pad import WEB, DrawingPad
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_a_noisy_blank_photo_is_blank_too():
 
 def test_a_huge_picture_is_refused_before_it_is_decoded(tmp_path, monkeypatch):
     Image.new("L", (400, 300), 255).save(tmp_path / "big.png")
-    monkeypatch.setattr(drawing, "MAX_PIXELS", 100_000)
+    monkeypatch.setattr(_pictures, "MAX_PIXELS", 100_000)
     with pytest.raises(DrawingError, match=r"big.png is 400×300 pixels, too large"):
         drawing.read_image(tmp_path / "big.png")
     with pytest.raises(DrawingError, match=r"too large"):
@@ -108,7 +109,7 @@ def test_to_mnist_fits_20x20_keeps_the_aspect_ratio_and_centres_by_mass():
     digit = drawing.to_mnist(ink)
     rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
     assert len(rows) == 20 and 2 <= len(cols) <= 4
-    assert np.allclose(drawing._centre_of_mass(digit.astype(float)), (14, 14), atol=0.6)
+    assert np.allclose(drawing.centre_of_mass(digit.astype(float)), (14, 14), atol=0.6)
     assert digit.max() == 255, "the bar is full ink"
 
 
@@ -151,8 +152,7 @@ def test_the_widget_says_so_when_the_canvas_is_cleared(model):
 
 
 def test_the_widget_loads_its_browser_code_from_files_beside_the_module():
-    folder = Path(drawing.__file__).parent
-    js, css = (folder / "drawing_pad.js").read_text(), (folder / "drawing_pad.css").read_text()
+    js, css = (WEB / "drawing_pad.js").read_text(), (WEB / "drawing_pad.css").read_text()
     assert str(DrawingPad._esm) == js and str(DrawingPad._css) == css, "anywidget loads these files"
     assert "export default" in js and "pointerdown" in js and "touch-action: none" in css
     # The canvas size and the pen width are defined once, in Python, and synced to the browser.
@@ -251,9 +251,9 @@ def test_a_few_scattered_specks_are_too_sparse_to_be_a_digit():
 def test_every_mnist_training_digit_passes_the_size_checks(mnist):
     """The thresholds come from the training set (see to_mnist), so no real digit is refused."""
     digits = mnist[0][0]
-    thickness = drawing._stroke_thickness(digits)
-    assert thickness.max() == drawing.MAX_THICKNESS, "the measurement in to_mnist's comment"
-    assert (digits >= 128).sum(axis=(1, 2)).min() == 15 > drawing.MIN_INK_PIXELS
+    thickness = _pictures.stroke_thickness(digits)
+    assert thickness.max() == _pictures.MAX_THICKNESS, "the measurement in to_mnist's comment"
+    assert (digits >= 128).sum(axis=(1, 2)).min() == 15 > _pictures.MIN_INK_PIXELS
     thickest, sparsest = np.argsort(thickness)[-30:], np.argsort((digits >= 128).sum(axis=(1, 2)))[:30]
     for digit in digits[np.concatenate([thickest, sparsest, np.arange(0, 60000, 50)])]:
         drawing.to_mnist(digit.astype(np.float32) / 255)  # fitted again: no error

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from utils import checks, data, drawing, plots
+from utils.drawing_pad import DrawingPad
 from utils.errors import TutorialError
 
 FUZZ = settings(
@@ -170,7 +171,7 @@ def test_render_strokes_and_the_pad_answer_anything(strokes, size, width):
     if image is not None:
         assert image.shape == (size, size) and image.dtype == np.uint8
     if isinstance(strokes, list):  # what the browser can send: a list (traitlets checks that)
-        pad = drawing.DrawingPad(Uniform())
+        pad = DrawingPad(Uniform())
         outcome("DrawingPad.strokes", lambda: setattr(pad, "strokes", strokes))
         assert pad.prediction.endswith(".") and "\n" not in pad.prediction
         assert len(pad.digit) == 784 and len(pad.probabilities) == 10

@@ -27,6 +27,10 @@ class InvalidInputError(TutorialError, ValueError):
     """An argument a helper cannot use (wrong type, shape or values); the message says which."""
 
 
+class DrawingError(TutorialError, ValueError):
+    """A picture that cannot become a digit (``utils.drawing``); the message is one sentence."""
+
+
 def short(value: object, limit: int = 60) -> str:
     """A value as one short line for a message: its repr, whitespace squeezed, cut at ``limit``.
 
