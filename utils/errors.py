@@ -27,6 +27,14 @@ class InvalidInputError(TutorialError, ValueError):
     """An argument a helper cannot use (wrong type, shape or values); the message says which."""
 
 
+class MnistUnavailableError(TutorialError, RuntimeError):
+    """No source could provide verified MNIST data (``utils.data.load_mnist``)."""
+
+
+class InvalidMnistError(TutorialError, ValueError):
+    """A source provided arrays that are not the canonical MNIST; the message says which and how."""
+
+
 class DrawingError(TutorialError, ValueError):
     """A picture that cannot become a digit (``utils.drawing``); the message is one sentence."""
 

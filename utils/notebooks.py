@@ -1,20 +1,16 @@
-"""Find the model notebook 3 trains, and run one notebook from another.
+"""Find the model notebook 3 trains, for the notebooks that use it.
 
 Notebooks 4, 5, 6, 8 and 9 use the lesson's trained convnet. ``trained_model_path`` finds it:
 the reader's own model if they ran notebook 3, otherwise the copy that ships with the tutorial
-in ``notebooks/pretrained/`` (saved by notebook 3 itself; a test proves that notebook 3
-reproduces it). So every notebook runs on its own, in any order, with no hidden training.
+in ``notebooks/pretrained/``, which notebook 3 itself saved (and reproduces). So every notebook
+runs on its own, in any order, with no hidden training.
 """
 
 from __future__ import annotations
 
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 from utils.errors import TutorialError
 
@@ -24,25 +20,6 @@ _KERAS_ENTRIES = {"config.json", "model.weights.h5"}
 
 class TrainedModelMissing(TutorialError, FileNotFoundError):
     """Neither the reader's trained model nor the shipped copy can be found."""
-
-
-def run_notebook(path: str | Path, timeout: int = 1800) -> float:
-    """Execute a notebook top to bottom in a fresh kernel, in its own folder; return seconds.
-
-    The notebook file is not modified; its outputs are discarded. An error in any cell
-    raises ``nbclient.exceptions.CellExecutionError`` naming the cell.
-
-    Example:
-        >>> seconds = run_notebook("03_prepare_mnist_and_train.ipynb")  # doctest: +SKIP
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"There is no notebook {path} (looked in {Path.cwd()}).")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
 
 
 def keras_file_problem(path: str | Path) -> str | None:
