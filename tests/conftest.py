@@ -4,11 +4,13 @@ tests share besides fixtures (paths, commands, the tiny model, servers) is in ``
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
 
 from support import CHROMIUM, NOTEBOOKS, chromium_found, launch_chromium
+from utils import _mnist_sources
 from utils.data import load_mnist
 
 
@@ -16,6 +18,22 @@ from utils.data import load_mnist
 def mnist():
     """The real MNIST, loaded the way the notebooks load it (cache, Keras, or PyPI mirror)."""
     return load_mnist()
+
+
+@pytest.fixture
+def small_mnist(mnist, monkeypatch):
+    """A slice of the real MNIST (40 training and 10 test digits) that the loader accepts as MNIST:
+    its shapes and checksums replace the real ones for the test. Writing, reading and rebuilding
+    its cache takes milliseconds, so a test can try thousands of damaged caches."""
+    (x_train, y_train), (x_test, y_test) = mnist
+    arrays = {"x_train": x_train[:40], "y_train": y_train[:40], "x_test": x_test[:10], "y_test": y_test[:10]}
+    monkeypatch.setattr(_mnist_sources, "SHAPES", {key: value.shape for key, value in arrays.items()})
+    monkeypatch.setattr(
+        _mnist_sources,
+        "ARRAY_SHA256",
+        {key: hashlib.sha256(value.tobytes()).hexdigest() for key, value in arrays.items()},
+    )
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import importlib.util
 import numpy as np
 import pytest
 
+from support import tiny_convnet
 from utils.backends import time_training
 from utils.setup import import_keras_quietly
 
@@ -15,9 +16,7 @@ keras = import_keras_quietly()
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory, mnist):  # mnist: the images are cached before the timing runs
-    model = keras.Sequential(
-        [keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
-    )
+    model = tiny_convnet()
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", steps_per_execution=4)
     path = tmp_path_factory.mktemp("backends") / "tiny.keras"
     model.save(path)

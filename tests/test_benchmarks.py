@@ -4,21 +4,14 @@ and a real run on a tiny notebook saves it canonically and measures its process 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "tools"
-spec = importlib.util.spec_from_file_location("benchmark_notebooks", SCRIPTS / "benchmark_notebooks.py")
-assert spec and spec.loader
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
+from support import TOOLS, python
+from tools import benchmark_notebooks as bench
 
 
 def row(name, seconds, peak=1000, tree=None):
@@ -164,12 +157,6 @@ def test_a_run_saves_the_notebook_canonically_and_counts_its_child_processes(tmp
 
 
 def test_rerun_notebook_says_which_notebook_is_missing(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS / "rerun_notebook.py"), str(tmp_path / "99_none.ipynb")],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = python(TOOLS / "rerun_notebook.py", tmp_path / "99_none.ipynb", timeout=120, check=False)
     assert result.returncode == 1
     assert result.stderr.strip() == f"No such notebook: {tmp_path / '99_none.ipynb'}"

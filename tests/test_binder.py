@@ -7,14 +7,14 @@ without Docker, so this checks what Binder will do with `binder/`.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, run
+
 BINDER = ROOT / "binder"
 # Binder installs the CPU-only build of TensorFlow, the same version as the root's `tensorflow`.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
@@ -33,14 +33,7 @@ def pins(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def dockerfile() -> str:
     repo2docker = Path(sys.executable).parent / "repo2docker"
-    result = subprocess.run(
-        [str(repo2docker), "--no-build", "--debug", str(ROOT)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run(repo2docker, "--no-build", "--debug", ROOT, timeout=300)
     return result.stdout + result.stderr
 
 
@@ -84,7 +77,5 @@ def test_post_build_stops_at_the_first_error_and_caches_mnist():
     assert "set -euo pipefail" in script
     assert "pip install --no-cache-dir --no-deps -e ." in script
     assert "load_mnist()" in script
-    mode = subprocess.run(
-        ["git", "ls-files", "-s", "binder/postBuild"], cwd=ROOT, check=False, capture_output=True, text=True
-    ).stdout
+    mode = run("git", "ls-files", "-s", "binder/postBuild", cwd=ROOT).stdout
     assert mode.startswith("100755"), "binder/postBuild must be committed as executable"

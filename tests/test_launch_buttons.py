@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-import launch_buttons  # noqa: E402
+from support import ROOT, python, run
+from tools import launch_buttons
 
 SAMPLE = "https://github.com/sample-owner/mnist-convnet/tree/main"
 LINK = re.compile(r"\]\((https://[^)\s]+)\)")
@@ -30,19 +28,12 @@ def copy(tmp_path):
     return tmp_path
 
 
-def run(copy, *args):
+def launch(copy, *args):
     return launch_buttons.main([*args, "--root", str(copy)])
 
 
 def test_the_committed_files_match_the_address_setting():
-    result = subprocess.run(
-        [sys.executable, "tools/launch_buttons.py", "--check"],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    python("tools/launch_buttons.py", "--check", cwd=ROOT)
 
 
 def test_while_unpublished_there_are_no_buttons_and_the_readme_says_how():
@@ -55,7 +46,7 @@ def test_while_unpublished_there_are_no_buttons_and_the_readme_says_how():
 
 
 def test_with_a_sample_address_every_button_points_at_a_file_that_exists(copy):
-    assert run(copy, "--publish", SAMPLE) == 0
+    assert launch(copy, "--publish", SAMPLE) == 0
     assert launch_buttons.read_address(copy / "pyproject.toml") == launch_buttons.Address.parse(SAMPLE)
     readme_links = LINK.findall((copy / "README.md").read_text())
     links = [url for url in readme_links if "sample-owner" in url]
@@ -66,57 +57,50 @@ def test_with_a_sample_address_every_button_points_at_a_file_that_exists(copy):
         links += found
     assert len(links) == 3 * (len(launch_buttons.notebooks(copy)) + 1)
     for url in links:
-        path = re.search(r"(?:blob/main/|lab/tree/)(.+\.ipynb)$", url)
+        path = re.search(r"(?:blob/main/|labpath=)(.+\.ipynb)$", url)
         assert path, url
-        assert (ROOT / path[1]).is_file(), f"{url} points at {path[1]}, which does not exist"
+        assert (ROOT / unquote(path[1])).is_file(), f"{url} points at {path[1]}, which does not exist"
         assert url.startswith(
             (
                 "https://colab.research.google.com/github/sample-owner/mnist-convnet/blob/main/",
-                "https://mybinder.org/v2/gh/sample-owner/mnist-convnet/main?urlpath=lab/tree/",
+                "https://mybinder.org/v2/gh/sample-owner/mnist-convnet/main?labpath=",
                 "https://github.com/sample-owner/mnist-convnet/blob/main/",
             )
         ), url
 
 
 def test_with_a_sample_address_each_setup_cell_fetches_the_tutorial_on_colab_only(copy):
-    run(copy, "--publish", SAMPLE)
+    launch(copy, "--publish", SAMPLE)
     for path in launch_buttons.notebooks(copy):
         setup = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code").source
         assert setup.startswith(launch_buttons.COLAB_FIRST_LINE), path.name
         assert 'if "COLAB_RELEASE_TAG" in os.environ:' in setup
-        assert "https://github.com/sample-owner/mnist-convnet.git" in setup
-        assert "--branch=main" in setup
         folder = "notebooks" if path.parent.name == "notebooks" else "exercises/release/mnist"
-        assert f'os.path.join(TUTORIAL, "{folder}")' in setup
+        assert 'REPOSITORY = "https://github.com/sample-owner/mnist-convnet.git"\n' in setup
+        assert f'BRANCH = "main"\n    FOLDER = "{folder}"\n' in setup
         compile(setup, path.name, "exec")  # plain Python: linters and readers see real code
     ruff = Path(sys.executable).with_name("ruff")
     if ruff.exists():  # the published notebooks pass the same lint and format checks
         for check in (["check"], ["format", "--check"]):
-            result = subprocess.run(
-                [str(ruff), *check, "--config", str(ROOT / "pyproject.toml"), str(copy)],
-                check=False,
-                capture_output=True,
-                text=True,
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
+            run(ruff, *check, "--config", ROOT / "pyproject.toml", copy)
 
 
 def test_publishing_then_unpublishing_gives_back_the_same_files(copy):
     before = {p: p.read_bytes() for p in [*launch_buttons.notebooks(copy), copy / "README.md"]}
     pyproject = (copy / "pyproject.toml").read_bytes()
-    run(copy, "--publish", SAMPLE)
-    assert run(copy, "--check") == 0
-    run(copy, "--unpublish")
+    launch(copy, "--publish", SAMPLE)
+    assert launch(copy, "--check") == 0
+    launch(copy, "--unpublish")
     assert {p: p.read_bytes() for p in before} == before
     assert (copy / "pyproject.toml").read_bytes() == pyproject
 
 
 def test_check_reports_a_file_out_of_date_and_leaves_it_alone(copy, capsys):
-    run(copy, "--publish", SAMPLE)
+    launch(copy, "--publish", SAMPLE)
     readme = copy / "README.md"
     stale = readme.read_text().replace("sample-owner", "someone-else")
     readme.write_text(stale)
-    assert run(copy, "--check") == 1
+    assert launch(copy, "--check") == 1
     assert "README.md does not match the address setting" in capsys.readouterr().err
     assert readme.read_text() == stale
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
+from support import python
 from utils.errors import TutorialError
 from utils.setup import (
     REFERENCE_THREADS,
@@ -24,20 +23,14 @@ from utils.setup import (
 def test_importing_keras_through_setup_writes_nothing_to_stderr():
     """Run in a fresh interpreter: TensorFlow only logs on its first import."""
     code = "from utils.setup import import_keras_quietly; print(import_keras_quietly().__version__)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
+    result = python("-c", code, timeout=300)
     assert result.stdout.startswith("3.")
     assert result.stderr == ""
 
 
 def test_a_plain_tensorflow_import_is_noisy_so_the_quiet_import_is_needed():
     """If this starts failing, TensorFlow went quiet by itself and the helper can go."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import tensorflow"], check=False, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0
+    result = python("-c", "import tensorflow", timeout=300)
     assert result.stderr != ""
 
 
@@ -87,10 +80,7 @@ def test_setup_notebook_fixes_tensorflows_thread_count():
         "print(tf.config.threading.get_intra_op_parallelism_threads() == REFERENCE_THREADS == "
         "tf.config.threading.get_inter_op_parallelism_threads())"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300, env=env
-    )
-    assert result.returncode == 0, result.stderr
+    result = python("-c", code, timeout=300, env=env)
     assert result.stdout.split() == ["True"]
     assert result.stderr == ""
 
@@ -119,13 +109,5 @@ def test_classroom_mode_gives_tensorflow_one_thread():
         "print(tf.config.threading.get_intra_op_parallelism_threads(), "
         "tf.config.threading.get_inter_op_parallelism_threads())"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, THREADS_VARIABLE: "1"},
-    )
-    assert result.returncode == 0, result.stderr
+    result = python("-c", code, timeout=300, env={**os.environ, THREADS_VARIABLE: "1"})
     assert result.stdout.split() == ["1", "1"]

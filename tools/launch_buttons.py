@@ -28,13 +28,21 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 README_START, README_END = "<!-- launch buttons: start -->", "<!-- launch buttons: end -->"
 BUTTONS_PREFIX = "**Open it in** "
-COLAB_FIRST_LINE = "# Only on Colab, which opens this notebook alone: fetch the rest of the tutorial first."
+# The Colab-only lines, kept as a Python file of their own so that linters and readers see real code;
+# the placeholder line gets this repository's address, branch and the notebook's folder.
+COLAB_SETUP = Path(__file__).with_name("colab_setup.py")
+COLAB_FIRST_LINE = COLAB_SETUP.read_text().split("\n", 1)[0]
+COLAB_PLACEHOLDER = (
+    'REPOSITORY = "https://github.com/OWNER/NAME.git"\n    BRANCH = "main"\n    FOLDER = "notebooks"'
+)
+
 ADDRESS = re.compile(r"https://github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+)/tree/(?P<branch>[\w./-]+)")
 NOT_PUBLISHED = (
     "*Colab and Binder:* launch buttons appear here, on every notebook and on every exercise once "
@@ -68,29 +76,17 @@ class Address:
         slug = f"{self.owner}/{self.name}"
         return (
             f"[Colab](https://colab.research.google.com/github/{slug}/blob/{self.branch}/{path}) · "
-            f"[Binder](https://mybinder.org/v2/gh/{slug}/{self.branch}?urlpath=lab/tree/{path}) · "
+            f"[Binder](https://mybinder.org/v2/gh/{slug}/{self.branch}?labpath={quote(path, safe='')}) · "
             f"[GitHub](https://github.com/{slug}/blob/{self.branch}/{path})"
         )
 
     def colab_lines(self, folder: str) -> str:
-        """The Setup cell's Colab-only lines, for a notebook that lives in ``folder``."""
+        """The Setup cell's Colab-only lines (tools/colab_setup.py), for a notebook in ``folder``."""
         clone = f"https://github.com/{self.owner}/{self.name}.git"
-        return f"""{COLAB_FIRST_LINE}
-import os
-import subprocess
-import sys
-
-if "COLAB_RELEASE_TAG" in os.environ:
-    TUTORIAL = os.path.expanduser("~/{self.name}")
-    if not os.path.isdir(TUTORIAL):  # pip installs only what Colab lacks: its TensorFlow stays
-        repository = "{clone}"
-        git_clone = ["git", "clone", "--quiet", "--depth=1", "--branch={self.branch}"]
-        subprocess.run([*git_clone, repository, TUTORIAL], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", TUTORIAL], check=True)
-    sys.path.insert(0, TUTORIAL)
-    os.chdir(os.path.join(TUTORIAL, "{folder}"))
-
-"""
+        values = f'REPOSITORY = "{clone}"\n    BRANCH = "{self.branch}"\n    FOLDER = "{folder}"'
+        template = COLAB_SETUP.read_text()
+        assert COLAB_PLACEHOLDER in template, f"{COLAB_SETUP} lost its placeholder lines"
+        return template.replace(COLAB_PLACEHOLDER, values, 1) + "\n"
 
 
 def read_address(pyproject: Path) -> Address | None:
