@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from support import python
+import importlib.util
+import json
+import re
+from urllib.request import urlopen
+
+from support import jupyterlab, python
 
 
 def test_loading_a_notebook_does_not_import_the_slow_iri_grammar():
@@ -16,3 +21,21 @@ def test_loading_a_notebook_does_not_import_the_slow_iri_grammar():
     assert "rfc3987_syntax" not in modules, (
         "jsonschema imported rfc3987_syntax: pin the version in requirements.txt again"
     )
+
+
+def test_jupyterlab_opens_for_a_learner_without_news_pop_up_or_instructor_menus(tmp_path):
+    """README command 1 after command 2: the test tools put nbgrader into the same environment,
+    yet JupyterLab shows none of its menus, and it does not ask about Jupyter news on the first
+    launch (jupyter-settings/, installed by requirements.txt)."""
+    assert importlib.util.find_spec("nbgrader"), "this environment has the instructor's tools"
+    with jupyterlab(tmp_path) as (url, token):
+        notification = "@jupyterlab/apputils-extension:notification"
+        with urlopen(f"{url}/lab/api/settings/{notification}?token={token}") as answer:
+            defaults = json.load(answer)["schema"]["properties"]  # the overrides change the defaults
+        with urlopen(f"{url}/lab/tree/notebooks/01_build_the_convnet_base.ipynb?token={token}") as answer:
+            page = answer.read().decode()
+    assert defaults["fetchNews"]["default"] == "false" and defaults["checkForUpdates"]["default"] is False
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    assert found, "JupyterLab's page has its configuration"
+    disabled = json.loads(found[1])["disabledExtensions"]
+    assert "@jupyter/nbgrader" in disabled, disabled
