@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The static gate: lint and format (ruff), types (mypy, strict on utils/), and the GitHub workflows
+# against GitHub's published schema (check-jsonschema's bundled copy, so it works offline).
+# Configuration: pyproject.toml. Run from anywhere, with the tools of .venv (requirements-dev.txt):
+#   bash tools/check_static.sh
+# The same gate runs in .ci/run, in the GitHub workflow and as the pre-commit hook.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+"$bin/ruff" check .
+"$bin/ruff" format --check .
+"$bin/mypy"
+"$bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
