@@ -1,5 +1,10 @@
 """Where a training step's time goes on this CPU: whole networks and single convolutions.
 
+**A record, not maintained.** This study ran against the notebooks as they were at commit
+7696c9b (2 to 3 December 2026, then ``scripts/profile_steps.py``); it restates their networks and recipes, which
+have changed since. It is kept to show how its results (``research/results/``) were made;
+to run it again, check out that commit. What it found is in ``research/README.md``.
+
 Measures the time of one training step (forward and backward pass, weights updated) for the
 networks notebooks 3 and 8 train, at batches of 32, 64 and 128 images (a batch's activations
 may or may not fit in the CPU's cache), and for each of their convolutions alone (batch 128),

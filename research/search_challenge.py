@@ -1,5 +1,10 @@
 """Notebook 7's challenge: which small recipe reaches 99.0 % test accuracy in the fewest seconds.
 
+**A record, not maintained.** This study ran against the notebooks as they were at commit
+7696c9b (2 to 3 December 2026, then ``scripts/search_challenge.py``); it restates their networks and recipes, which
+have changed since. It is kept to show how its results (``research/results/``) were made;
+to run it again, check out that commit. What it found is in ``research/README.md``.
+
 Trains each candidate recipe once per seed, as notebook 7's challenge cell does (TensorFlow's
 fast, non-deterministic kernels, the CPU's threads, ``timed_fit`` around ``fit`` only, the
 training set already a backend tensor), and records its training time and test accuracy. A

@@ -1,5 +1,10 @@
 """Notebook 8's recipe for a given number of epochs and seeds: training seconds and test accuracy.
 
+**A record, not maintained.** This study ran against the notebooks as they were at commit
+7696c9b (2 to 3 December 2026, then ``scripts/search_schedule08.py``); it restates their networks and recipes, which
+have changed since. It is kept to show how its results (``research/results/``) were made;
+to run it again, check out that commit. What it found is in ``research/README.md``.
+
 Trains exactly what notebook 8 trains (its shifted digits, network, warm-up + cosine schedule and
 Adam; deterministic kernels and the reference thread count, as ``setup_notebook`` sets them),
 with only the number of epochs and the seed changed, and prints one line per run. With
