@@ -1,5 +1,5 @@
 """Tests for tools/benchmark_notebooks.py, the engine of tools/rerun_notebook.py: merging one
-notebook's measurement keeps the other rows, publishing writes the README table and the headers,
+notebook's measurement keeps the other rows, publishing writes the table (CONTRIBUTING.md) and the headers,
 and a real run on a tiny notebook saves it canonically and measures its process tree."""
 
 from __future__ import annotations
@@ -69,11 +69,11 @@ def test_merging_into_a_missing_file_creates_it(tmp_path):
     assert record["cpus"] == 1 and [r["notebook"] for r in record["results"]] == ["03_x.ipynb"]
 
 
-def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
+def test_publishing_after_a_merge_keeps_every_row_of_the_table(tmp_path):
     (tmp_path / "notebooks").mkdir()
     for name in ("01_a.ipynb", "07_b.ipynb"):
         write_notebook(tmp_path / "notebooks" / name, "1 + 1")
-    (tmp_path / "README.md").write_text(
+    (tmp_path / "CONTRIBUTING.md").write_text(
         f"# Intro\n\n{bench.TABLE_START}\nold table\n{bench.TABLE_END}\n\nThe end.\n"
     )
     results = tmp_path / "tools" / "timings"
@@ -84,20 +84,17 @@ def test_publishing_after_a_merge_keeps_every_row_of_the_readme_table(tmp_path):
     bench.merge(results / "cpu2.json", [row("07_b.ipynb", 150.4, 2048, tree=3072)], "New CPU", 2)
     bench.publish(tmp_path)
 
-    readme = (tmp_path / "README.md").read_text()
-    assert (
-        readme.startswith("# Intro\n\n") and readme.endswith("\n\nThe end.\n") and "old table" not in readme
-    )
-    assert "| `01_a.ipynb` | 4 s | not measured | 0.59 GiB | 0.59 GiB |" in readme
+    page = (tmp_path / "CONTRIBUTING.md").read_text()
+    assert page.startswith("# Intro\n\n") and page.endswith("\n\nThe end.\n") and "old table" not in page
+    assert "| `01_a.ipynb` | 4 s | not measured | 0.59 GiB | 0.59 GiB |" in page
     # the whole session: the one-core run's kernel and children, plus the Jupyter server
-    assert "| `07_b.ipynb` | 150 s | 390 s | 2.00 GiB | 1.86 GiB |" in readme
+    assert "| `07_b.ipynb` | 150 s | 390 s | 2.00 GiB | 1.86 GiB |" in page
     assert (
-        "Measured with `tools/benchmark_notebooks.py` on New CPU (`01_a.ipynb`, `07_b.ipynb` on CPU),"
-        in readme
+        "Measured with `tools/benchmark_notebooks.py` on New CPU (`01_a.ipynb`, `07_b.ipynb` on CPU)," in page
     )
     header = nbformat.read(tmp_path / "notebooks" / "07_b.ipynb", as_version=4).cells[0].source
     assert (
-        "**Runs in** about 150 s on 2 CPU cores of an New CPU, 390 s on one (as on Binder); peak memory 2.0 GiB."
+        "**Runs in** about 150 s on 2 CPU cores (New CPU), 390 s on one (as on Binder); peak memory 2.0 GiB."
         in header
     )
 
@@ -106,20 +103,20 @@ def test_another_cpus_run_becomes_a_column_and_a_clause_of_the_header(tmp_path):
     (tmp_path / "notebooks").mkdir()
     for name in ("01_a.ipynb", "08_c.ipynb"):
         write_notebook(tmp_path / "notebooks" / name, "1 + 1")
-    (tmp_path / "README.md").write_text(f"{bench.TABLE_START}\n{bench.TABLE_END}\n")
+    (tmp_path / "CONTRIBUTING.md").write_text(f"{bench.TABLE_START}\n{bench.TABLE_END}\n")
     results = tmp_path / "tools" / "timings"
     fast, slow = "AMD EPYC (AVX-512), 24 GiB, Linux", "AMD EPYC (AVX2), 24 GiB, Linux"
     bench.merge(results / "cpu2.json", [row("01_a.ipynb", 4.2), row("08_c.ipynb", 271.0)], fast, 2)
     bench.merge(results / "cpu2-avx2.json", [row("08_c.ipynb", 702.4)], slow, 2, note="2 idle cores.")
     bench.publish(tmp_path)
 
-    readme = (tmp_path / "README.md").read_text()
-    assert "| notebook | 2 cores, AVX-512 | 2 cores, AVX2 | 1 CPU core |" in readme
-    assert "| `08_c.ipynb` | 271 s | 702 s | not measured |" in readme
-    assert "| `01_a.ipynb` | 4 s | not measured | not measured |" in readme
-    assert "On AMD EPYC (AVX2), 24 GiB, Linux: 2 idle cores." in readme
+    page = (tmp_path / "CONTRIBUTING.md").read_text()
+    assert "| notebook | 2 cores, AVX-512 | 2 cores, AVX2 | 1 CPU core |" in page
+    assert "| `08_c.ipynb` | 271 s | 702 s | not measured |" in page
+    assert "| `01_a.ipynb` | 4 s | not measured | not measured |" in page
+    assert "On AMD EPYC (AVX2), 24 GiB, Linux: 2 idle cores." in page
     header = nbformat.read(tmp_path / "notebooks" / "08_c.ipynb", as_version=4).cells[0].source
-    assert "about 271 s on 2 CPU cores of an AMD EPYC (AVX-512), 702 s on 2 AVX2 cores; peak" in header
+    assert "about 271 s on 2 CPU cores (AMD EPYC (AVX-512)), 702 s on 2 AVX2 cores; peak" in header
 
 
 def test_publishing_refuses_rows_for_deleted_notebooks(tmp_path):
@@ -127,6 +124,19 @@ def test_publishing_refuses_rows_for_deleted_notebooks(tmp_path):
     bench.merge(tmp_path / "tools" / "timings" / "cpu2.json", [row("05_gone.ipynb", 50.0)], "CPU", 2)
     with pytest.raises(SystemExit, match=r"no longer exist: \['05_gone.ipynb'\]"):
         bench.publish(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "model, expected",
+    [
+        ("Intel(R) Xeon(R) Processor", "Intel Xeon"),
+        ("AMD EPYC 9R14 96-Core Processor", "AMD EPYC 9R14"),
+        ("Intel(R) Core(TM) i7-8550U CPU @ 1.80GHz", "Intel Core i7-8550U"),
+    ],
+)
+def test_cpu_names_read_as_a_person_says_them(model, expected):
+    assert bench.cpu_name(model) == expected
+    assert bench.machine().count(",") == 2
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "tools" / "timings"
 TABLE_START, TABLE_END = "<!-- benchmark table: start -->", "<!-- benchmark table: end -->"
+TABLE_PAGE = "CONTRIBUTING.md"  # where the table of every notebook's time and memory is published
 Row = dict[str, Any]
 
 
@@ -139,14 +140,19 @@ def vector_extensions(cpuinfo: str) -> str:
 
 
 def machine() -> str:
-    """One line for the README: CPU model and widest vector extension, memory, system."""
+    """One line naming the machine, e.g. "Intel Xeon (AVX-512), 24 GiB, Linux"."""
     model, vectors = "", ""
     if Path("/proc/cpuinfo").exists():
         cpuinfo = Path("/proc/cpuinfo").read_text()
         found = re.search(r"model name\s*:\s*(.+)", cpuinfo)
         model, vectors = (found[1].strip() if found else ""), vector_extensions(cpuinfo)
-    cpu = (model or platform.machine()) + (f" ({vectors})" if vectors else "")
+    cpu = (cpu_name(model) or platform.machine()) + (f" ({vectors})" if vectors else "")
     return f"{cpu}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()}"
+
+
+def cpu_name(model: str) -> str:
+    """A CPU's model name as a reader says it: "Intel(R) Xeon(R) Processor" is "Intel Xeon"."""
+    return " ".join(re.sub(r"\((R|TM)\)|\bProcessor\b|\bCPU\b|@.*|\d+-Core", " ", model).split())
 
 
 def merge(
@@ -242,12 +248,12 @@ def publish(root: Path = ROOT) -> None:
             notebooks / name, row, single, cpu=row.get("machine", latest).split(",")[0], others=on_other_cpus
         )
 
-    readme = root / "README.md"
-    text = readme.read_text()
+    page = root / TABLE_PAGE
+    text = page.read_text()
     if TABLE_START not in text:
-        raise SystemExit(f"README.md has no {TABLE_START!r} marker")
+        raise SystemExit(f"{TABLE_PAGE} has no {TABLE_START!r} marker")
     head, rest = text.split(TABLE_START)
-    readme.write_text(
+    page.write_text(
         head + TABLE_START + "\n" + "\n".join(lines) + "\n" + TABLE_END + rest.split(TABLE_END)[1]
     )
 
@@ -266,7 +272,7 @@ def update_header(
     ``others`` lists (vector extension, seconds) for 2-core runs on other CPUs."""
     notebook = nbformat.read(path, as_version=4)
     title = notebook.cells[0]
-    line = f"**Runs in** about {two['seconds']:.0f} s on 2 CPU cores" + (f" of an {cpu}" if cpu else "")
+    line = f"**Runs in** about {two['seconds']:.0f} s on 2 CPU cores" + (f" ({cpu})" if cpu else "")
     line += "".join(f", {seconds:.0f} s on 2 {name} cores" for name, seconds in others or [])
     line += f", {one['seconds']:.0f} s on one (as on Binder)" if one else ""
     line += f"; peak memory {max(two['peak_mb'], (one or {}).get('peak_mb', 0)) / 1024:.1f} GiB."
