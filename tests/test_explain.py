@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from utils.explain import conv_filters, feature_maps, occlusion_maps, saliency_maps, shift_images
+from utils.explain import (
+    conv_filters,
+    feature_maps,
+    multiply_adds,
+    occlusion_maps,
+    saliency_maps,
+    shift_images,
+)
 from utils.setup import import_keras_quietly
 
 keras = import_keras_quietly()
@@ -103,3 +110,24 @@ def test_shift_images_moves_ink_and_fills_with_background():
     np.testing.assert_array_equal(shift_images(images), images)
     with pytest.raises(ValueError, match="out of the frame"):
         shift_images(images, dx=5)
+
+
+def test_multiply_adds_counts_every_window_position_of_the_lessons_convnet():
+    lesson = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    by_hand = 26 * 26 * 9 * 32 + 11 * 11 * 9 * 32 * 64 + 3 * 3 * 9 * 64 * 64 + 576 * 64 + 64 * 10
+    assert multiply_adds(lesson) == by_hand == 2_794_240
+    # a stride of 2 computes a quarter of the positions: 12 × 12 outputs of a 5 × 5 window
+    strided = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(16, 5, strides=2)])
+    assert multiply_adds(strided) == 12 * 12 * 25 * 16

@@ -14,6 +14,7 @@ from utils.plots import (
     plot_convolution,
     plot_digits,
     plot_history,
+    plot_learning_rate,
     plot_maps,
     plot_misclassified,
 )
@@ -168,3 +169,23 @@ def test_plot_maps_can_share_one_scale_and_label_it_with_a_colour_bar():
     assert own.axes[0].images[0].get_clim() == (-1.0, 1.0) and len(own.axes) == 2
     plain = plot_maps(maps, ["a", "b"], title="t", shared_scale=True)
     assert plain.axes[0].images[0].get_clim() == (-1.0, 4.0)
+
+
+def test_plot_learning_rate_draws_the_schedule_against_epochs():
+    from utils.setup import import_keras_quietly
+
+    keras = import_keras_quietly()
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, 900, warmup_target=0.01, warmup_steps=100)
+    fig = plot_learning_rate(schedule, steps=1000, steps_per_epoch=100)
+    ax = fig.axes[0]
+    epochs, rates = ax.lines[0].get_data()
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (
+        "The learning rate",
+        "epoch",
+        "learning rate",
+    )
+    assert epochs[0] == 0 and epochs[-1] == 10 and len(epochs) == 401
+    assert rates[0] == 0 and abs(max(rates) - 0.01) < 1e-6 and rates[-1] < 1e-6
+    assert epochs[np.argmax(rates)] == pytest.approx(1, abs=0.03), "the peak ends the warm-up"
+    with pytest.raises(InvalidInputError, match="at least 1"):
+        plot_learning_rate(schedule, steps=0, steps_per_epoch=100)

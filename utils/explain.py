@@ -5,6 +5,7 @@
 - ``saliency_maps``: how much each input pixel changes the score of a class (a gradient).
 - ``occlusion_maps``: how much the probability of a class drops when a patch is hidden.
 - ``shift_images``: move digits a few pixels, filling with background, to probe a model.
+- ``multiply_adds``: how much arithmetic one image costs the model, layer by layer summed.
 
 They work on any Keras 3 model built with ``keras.Input`` (the notebooks' convnets are) and
 return NumPy arrays; the plots are in ``utils.plots``. In the examples, ``model`` is a small
@@ -184,3 +185,28 @@ def shift_images(images: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
     target_cols = slice(max(0, dx), width - max(0, -dx))
     shifted[:, target_rows, target_cols] = images[:, source_rows, source_cols]
     return shifted
+
+
+def multiply_adds(model: KerasModel) -> int:
+    """How many multiply-adds one image costs in the model's ``Conv2D`` and ``Dense`` layers.
+
+    A convolution does one per weight of its window, per input channel, per filter, at every
+    output position (``height × width × k × k × channels × filters``); a dense layer one per
+    weight (``inputs × units``). Pooling, activations and biases are comparatively free. On a CPU
+    this count predicts a network's compute better than its number of parameters, which does
+    not depend on how many positions each weight is used at.
+
+    Example:
+        >>> multiply_adds(model)  # 26 × 26 × 3 × 3 × 1 × 32, then 13 × 13 × 32 × 10
+        248768
+    """
+    total = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Conv2D":
+            height, width, filters = (int(d) for d in layer.output.shape[1:])
+            channels = int(layer.input.shape[-1])
+            total += height * width * int(np.prod(layer.kernel_size)) * channels * filters
+        elif kind == "Dense":
+            total += int(layer.input.shape[-1]) * int(layer.units)
+    return total
