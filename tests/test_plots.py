@@ -17,6 +17,7 @@ from utils.plots import (
     plot_learning_rate,
     plot_maps,
     plot_misclassified,
+    plot_steps,
 )
 
 
@@ -189,3 +190,23 @@ def test_plot_learning_rate_draws_the_schedule_against_epochs():
     assert epochs[np.argmax(rates)] == pytest.approx(1, abs=0.03), "the peak ends the warm-up"
     with pytest.raises(InvalidInputError, match="at least 1"):
         plot_learning_rate(schedule, steps=0, steps_per_epoch=100)
+
+
+def test_plot_steps_shows_each_step_of_the_preparation_at_its_own_size():
+    from utils.drawing import preparation_steps, prepare_digit
+
+    photo = np.full((300, 200, 3), 240, dtype=np.uint8)
+    photo[50:250, 90:110] = (20, 20, 80)
+    steps = preparation_steps(photo)
+    np.testing.assert_array_equal(steps["centred in 28×28"], prepare_digit(photo))
+    fig = plot_steps(steps, title="From a photo to MNIST's format")
+    assert [ax.get_title() for ax in fig.axes] == [
+        "your picture\n300×200",
+        "its ink\n300×200",
+        "cropped to the ink\n200×20",
+        "fitted in 20×20\n20×2",
+        "centred in 28×28\n28×28",
+    ]
+    assert [ax.images[0].get_array().shape[:2] for ax in fig.axes][-1] == (28, 28)
+    with pytest.raises(InvalidInputError, match="at least one picture"):
+        plot_steps({}, title="nothing")

@@ -8,9 +8,10 @@ A digit you draw or photograph looks nothing like that until it goes through the
 
 1. ``to_ink``: colour or grey, light-on-dark or dark-on-light → ink in [0, 1] (1 = full ink)
    on a background of 0, with paper texture and noise removed;
-2. ``to_mnist``: crop to the ink's bounding box, scale to fit 20×20, centre by mass in 28×28.
+2. ``to_mnist``: crop to the ink's bounding box (``crop_to_ink``), scale to fit 20×20
+   (``fit_in_box``), centre by mass in 28×28 (``centre_in_frame``).
 
-``prepare_digit`` does both. ``read_image`` opens a photo, ``render_strokes`` draws the strokes
+``prepare_digit`` does both; ``preparation_steps`` keeps every intermediate picture, for a figure. ``read_image`` opens a photo, ``render_strokes`` draws the strokes
 of the drawing pad (``utils.drawing_pad``), ``predict_digit`` and ``describe`` ask a model and
 put its answer in words. Whatever goes wrong (not an image, a blank canvas, a dot too small to
 be a digit) raises ``DrawingError`` with one sentence that says what happened and what to do;
@@ -37,6 +38,7 @@ __all__ = [
     "DrawingError",
     "describe",
     "predict_digit",
+    "preparation_steps",
     "prepare_digit",
     "read_image",
     "render_strokes",
@@ -96,22 +98,49 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
         >>> digit.shape, digit.dtype, int((digit.sum(axis=1) > 0).sum())  # 20 rows of ink
         ((28, 28), dtype('uint8'), 20)
     """
-    ink = _pictures.ink_levels(ink)
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    box = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    digit = centre_in_frame(fit_in_box(crop_to_ink(_pictures.ink_levels(ink))))
+    return _pictures.digit_sized(digit)  # a dot or a few specks is not a digit
 
+
+def crop_to_ink(ink: np.ndarray) -> np.ndarray:
+    """The smallest rectangle of ``ink`` that holds all of it (its bounding box).
+
+    Example:
+        >>> crop_to_ink(np.array([[0, 0, 0], [0, 1, 0.5]]))
+        array([[1. , 0.5]])
+    """
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def fit_in_box(box: np.ndarray) -> np.ndarray:
+    """The ink scaled so that its longer side is 20 pixels, keeping its shape, anti-aliased.
+
+    Example:
+        >>> fit_in_box(np.ones((100, 50), dtype=np.float32)).shape
+        (20, 10)
+    """
     scale = DIGIT_BOX / max(box.shape)  # the longer side becomes 20 pixels
     height, width = (max(1, round(side * scale)) for side in box.shape)
     small = np.asarray(Image.fromarray(box).resize((width, height), Image.Resampling.LANCZOS))
-    small = _pictures.survived_scaling(np.clip(small, 0, 1))
+    return _pictures.survived_scaling(np.clip(small, 0, 1))
 
+
+def centre_in_frame(small: np.ndarray) -> np.ndarray:
+    """The scaled ink placed in a 28×28 frame with its centre of mass in the middle, as uint8.
+
+    Example:
+        >>> digit = centre_in_frame(np.ones((19, 11), dtype=np.float32))
+        >>> digit.shape, centre_of_mass(digit)
+        ((28, 28), (14.0, 14.0))
+    """
     centre_row, centre_col = centre_of_mass(small)  # MNIST's digits have theirs at (14, 14)
+    height, width = small.shape
     top = int(np.clip(round(MNIST_SIDE / 2 - centre_row), 0, MNIST_SIDE - height))
     left = int(np.clip(round(MNIST_SIDE / 2 - centre_col), 0, MNIST_SIDE - width))
     digit = np.zeros((MNIST_SIDE, MNIST_SIDE), dtype=np.float32)
     digit[top : top + height, left : left + width] = small
-    digit = np.round(255 * digit).astype(np.uint8)
-    return _pictures.digit_sized(digit)  # a dot or a few specks is not a digit
+    return np.round(255 * digit).astype(np.uint8)
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -136,6 +165,26 @@ def prepare_digit(image: np.ndarray) -> np.ndarray:
         array([  0,   0, 255, 255,   0,   0], dtype=uint8)
     """
     return to_mnist(to_ink(_pictures.pixels(image, "prepare_digit")))
+
+
+def preparation_steps(image: np.ndarray) -> dict[str, np.ndarray]:
+    """Every step ``prepare_digit`` takes, for a figure: each picture it makes, by name.
+
+    Example:
+        >>> photo = np.full((300, 200), 240, dtype=np.uint8); photo[50:250, 90:110] = 20
+        >>> {name: step.shape for name, step in preparation_steps(photo).items()}
+        {'your picture': (300, 200), 'its ink': (300, 200), 'cropped to the ink': (200, 20), 'fitted in 20×20': (20, 2), 'centred in 28×28': (28, 28)}
+    """
+    ink = to_ink(_pictures.pixels(image, "preparation_steps"))
+    box = crop_to_ink(ink)
+    small = fit_in_box(box)
+    return {
+        "your picture": np.asarray(image),
+        "its ink": ink,
+        "cropped to the ink": box,
+        "fitted in 20×20": small,
+        "centred in 28×28": _pictures.digit_sized(centre_in_frame(small)),
+    }
 
 
 def read_image(path: str | os.PathLike[str]) -> np.ndarray:

@@ -74,7 +74,7 @@ def plot_digits(
 
 
 def _image_grid(
-    images: np.ndarray,
+    images: np.ndarray | Sequence[np.ndarray],
     captions: Sequence[object],
     title: str,
     ncols: int,
@@ -334,3 +334,21 @@ def plot_learning_rate(
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def plot_steps(steps: Mapping[str, np.ndarray], title: str) -> Figure:
+    """Pictures side by side, each at its own size, captioned with its name and its size in pixels
+    (pass ``utils.drawing.preparation_steps(picture)``).
+
+    Example:
+        >>> fig = plot_steps({"big": np.zeros((280, 280)), "small": np.zeros((28, 28))}, title="Two sizes")
+        >>> [ax.get_title() for ax in fig.axes]
+        ['big\\n280×280', 'small\\n28×28']
+    """
+    if not steps:
+        raise InvalidInputError("plot_steps needs at least one picture: pass what preparation_steps returns.")
+    images = [np.asarray(image) for image in steps.values()]
+    captions = [
+        f"{name}\n{image.shape[0]}×{image.shape[1]}" for name, image in zip(steps, images, strict=True)
+    ]
+    return _image_grid(images, captions, title, ncols=len(images), cell_width=1.8, fontsize=9, cmap="gray_r")
