@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from support import ROOT
 from utils import _mnist_sources, data
 from utils._mnist_sources import read_npz, verify_mnist, write_cache
 from utils.data import CACHE_NAME, InvalidMnistError, MnistUnavailableError, load_mnist
@@ -73,7 +74,9 @@ def test_second_call_reads_the_cache_and_nothing_else(mnist, tmp_path, offline):
     assert (tmp_path / CACHE_NAME).stat().st_mtime_ns == written
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "one pixel changed", "empty"])
+# Byte-level damage (flips anywhere, truncation) is swept thousands of times in test_fuzz.py;
+# here, a cache that is not a zip at all, and one that is a valid file of slightly wrong data.
+@pytest.mark.parametrize("damage", ["garbage", "one pixel changed"])
 def test_a_damaged_cache_is_rebuilt_not_loaded(mnist, tmp_path, monkeypatch, damage):
     cache = tmp_path / CACHE_NAME
     if damage == "one pixel changed":
@@ -82,11 +85,7 @@ def test_a_damaged_cache_is_rebuilt_not_loaded(mnist, tmp_path, monkeypatch, dam
         changed[0, 14, 14] ^= 1
         write_cache(((changed, y_train), test), cache)
     else:
-        write_cache(mnist, cache)
-        whole = cache.read_bytes()
-        cache.write_bytes(
-            {"truncated": whole[: len(whole) // 2], "garbage": b"x" * 1000, "empty": b""}[damage]
-        )
+        cache.write_bytes(b"x" * 1000)
     calls = []
     monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: calls.append(data_dir) or mnist)
 
@@ -183,8 +182,6 @@ def test_verify_names_what_is_wrong(mnist, change, message):
         verify_mnist(arrays)
 
 
-# The mirror readers, on a slice of real MNIST packed the way each wheel packs it. The slice has
-# its own shapes and checksums, so the readers' parsing is tested without a 100 MB file.
 # The mirror readers, on a slice of real MNIST packed the way each wheel packs it (the
 # small_mnist fixture: its own shapes and checksums), so parsing is tested without a 100 MB file.
 
@@ -275,20 +272,6 @@ def copy_of_the_cache(mnist, folder: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("offset", [100, 300])
-def test_a_cache_with_one_byte_flipped_near_its_start_is_deleted_and_rebuilt(
-    mnist, tmp_path, monkeypatch, offset
-):
-    """Flips at offsets ~80–320 used to raise zlib.error or OverflowError at every call."""
-    cache = copy_of_the_cache(mnist, tmp_path)
-    damaged = bytearray(cache.read_bytes())
-    damaged[offset] ^= 0xFF
-    cache.write_bytes(damaged)
-    monkeypatch.setattr(_mnist_sources, "from_keras", lambda data_dir: mnist)
-    assert_same(load_mnist(data_dir=tmp_path), mnist)
-    assert_same(read_npz(cache), mnist)  # rebuilt, so the next call reads it
-
-
 def keras_get_file_offline(fname, origin, file_hash, cache_dir, cache_subdir):
     """What Keras's get_file does offline with a file whose hash differs: delete it, then fail."""
     (Path(cache_dir) / cache_subdir / fname).unlink(missing_ok=True)
@@ -331,7 +314,7 @@ def test_several_processes_loading_at_once_all_succeed_and_leave_one_whole_cache
     named = copy_of_the_cache(mnist, tmp_path / "source")
     cache_dir = tmp_path / "fresh-clone"
     code = "import sys; from utils.data import load_mnist; load_mnist(data_dir=sys.argv[1])"
-    env = {**os.environ, "MNIST_NPZ": str(named), "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "MNIST_NPZ": str(named), "PYTHONPATH": str(ROOT)}
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", code, str(cache_dir)], env=env, stderr=subprocess.PIPE, text=True
