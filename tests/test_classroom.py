@@ -16,17 +16,20 @@
    Unix account, none of them root: the system accounts /etc/passwd already has, each command
    run as that account with `setpriv` (nothing on the machine changes outside a temporary
    folder). They run the test environment's packages through a small virtual environment in
-   that folder, built on an interpreter every account may run (the test environment's own, or
-   where it lies in a folder only root can enter, the system's Python of the same version). The instructor releases; a student's attempts to replace the release fail (and
-   would succeed without the sticky bit); four students fetch, work and submit: Ada answers
-   right, Ben forgets that an unpadded convolution shrinks the image, Cy submits the untouched
-   copy, Dee answers right and her answer also tries to write a system file, Eve gives Ben's
-   wrong shapes and redefines the check function (what hidden tests cannot stop); the instructor
+   that folder, built on an interpreter every account may run (the test environment's own; or,
+   where that lies in a folder only root can enter, the system's Python of the same version).
+   The instructor releases; a student's attempts to replace the release fail (and would
+   succeed without the sticky bit); five students fetch, work and submit: Ada answers right,
+   Ben forgets that an unpadded convolution shrinks the image, Cy submits the untouched copy,
+   Dee answers right and her answer also tries to write a system file, Eve gives Ben's wrong
+   shapes and redefines the check function (what hidden tests cannot stop); the instructor
    collects (the exchange's owner check finds every submission made by its student),
    autogrades (Dee's code runs as the instructor's account, not root, and cannot write the
-   system file), generates and releases feedback; each student fetches it.
+   system file), generates feedback (as root: it runs no student code, and the Python other
+   accounts may run can be too old for nbconvert's HTML cleaning) and releases it; each student
+   fetches it.
 
-Exercise 1 trains nothing, so the cycle takes about a minute. The test needs root (to act as
+Exercise 1 trains nothing, so the cycle takes a minute or two. The test needs root (to act as
 the other accounts) and npm (for JupyterHub's proxy, installed into .cache/ on first use); where
 either is missing it is skipped on a workstation and fails in CI.
 """
@@ -454,8 +457,8 @@ def cycle(school: Class) -> dict[str, Any]:
 
     outcome["collect"] = school.nbgrader("instructor", "collect")
     school.nbgrader("instructor", "autograde")
-    # Feedback runs no student code. It is made as root: the Python every account may run here
-    # (the system's 3.11.2) is older than nbconvert's HTML cleaning needs (soupsieve: 3.11.5).
+    # Feedback runs no student code. It is made as root: the Python every account may run can be
+    # older than nbconvert's HTML cleaning needs (soupsieve needs 3.11.5; Debian 12 has 3.11.2).
     feedback_maker = school.root / "home" / "root"
     feedback_maker.mkdir()
     course = [f"--CourseDirectory.root={school.course}", f"--Exchange.root={school.exchange}"]
