@@ -360,6 +360,22 @@ def jupyterhub_classes() -> dict[str, type]:
     return {cls.__name__: cls for cls in classes}
 
 
+# What checks each file an administrator deploys (classroom/): a new file must be added here.
+CHECKED = {
+    "config.yaml": "the chart's schema, the login, the hand-out hook (and the sizing's guarantees)",
+    "tljh-config.yaml": "TLJH's schema, the login (here and on a real hub), the limits",
+    "tljh_tutorial.py": "JupyterHub's classes: one setting, no login setting",
+    "jupyter_server_config.json": "Jupyter Server's classes",
+    "nbgrader_config.py": "nbgrader's classes",
+    "appendix.Dockerfile": "repo2docker",
+    "requirements-hub.txt": "the measuring rig's environment, not a hub's setting",
+}
+
+
+def test_every_file_an_administrator_deploys_is_checked():
+    assert sorted(path.name for path in CLASSROOM.iterdir()) == sorted(CHECKED)
+
+
 # --- login: no shipped hub lets in a name that is not on its list ---------------------------------
 
 
