@@ -1,15 +1,13 @@
-"""nbgrader's settings for every student's server on a class hub (docs/classroom.md).
+"""nbgrader's settings for every user's server on The Littlest JupyterHub (docs/classroom.md).
 
-Not the instructor's course folder settings (those are exercises/nbgrader_config.py): this file
-tells the students' Assignments tab which course to show and where the shared exchange folder
-is. The Littlest JupyterHub: copy it to /opt/tljh/user/etc/jupyter/nbgrader_config.py. Zero to
-JupyterHub: `helm upgrade ... --set-file singleuser.extraFiles.nbgrader-config.stringData=classroom/nbgrader_config.py`
-(classroom/config.yaml mounts it at /etc/jupyter/nbgrader_config.py).
-tests/test_classroom_config.py checks every setting against nbgrader's own classes.
+Copy to /opt/tljh/user/etc/jupyter/nbgrader_config.py. It tells the Assignments tab which course
+to show and where the exchange folder is. Not the instructor's course settings (those are in
+the course folder's own nbgrader_config.py, like exercises/nbgrader_config.py). On Zero to
+JupyterHub there is no exchange (docs/classroom.md says why), so this file is not used there.
 """
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config when it reads this file
 
 c.CourseDirectory.course_id = "mnist-convnet"  # the same id as exercises/nbgrader_config.py
-# The exchange: one folder every student's server can write to (nbgrader's default place).
+# The exchange: a folder made by the administrator, mode 1777 (docs/classroom.md).
 c.Exchange.root = "/srv/nbgrader/exchange"

@@ -14,7 +14,13 @@ students competed for the cores). Then:
 - CPU: a node holds as many students as can all start notebook 3 at the same moment and finish
   it within TARGET_SECONDS: cores x TARGET_SECONDS / CPU-seconds per student.
 
-Whichever is smaller is the node's capacity, and says which resource runs out first.
+Whichever is smaller is the node's capacity, and says which resource runs out first: what a
+server really holds (The Littlest JupyterHub, or any machine).
+
+Kubernetes places a student's pod by its guarantee (its request), not by what it uses: a node
+takes as many pods as its allocatable memory and CPU hold guarantees. The last table counts
+nodes that way, with the guarantees of classroom/config.yaml and a node's allocatable memory
+taken as its memory less RESERVE_MIB (cloud providers often reserve more: then more nodes).
 """
 
 from __future__ import annotations
@@ -22,17 +28,24 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).with_name("classroom.json")
 GUIDE = ROOT / "docs" / "classroom.md"
+HELM_VALUES = ROOT / "classroom" / "config.yaml"
 START, END = "<!-- sizing tables: start -->", "<!-- sizing tables: end -->"
 RESERVE_MIB = 1024  # the operating system, JupyterHub and its proxy (measured: about 200 MiB together)
 TARGET_SECONDS = 600  # a whole class runs notebook 3 at once and is done within 10 minutes
 NODES = [(2, 8), (4, 16), (8, 32), (16, 64)]  # (cores, GiB)
 CLASSES = [30, 100, 300]
+KUBERNETES_NODE = (16, 64)  # (cores, GiB): the node the last table counts
+# JupyterHub's memory units (KubeSpawner's guarantees): powers of 1024.
+UNITS = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def per_student(rounds: list[dict[str, Any]], threads: int) -> tuple[float, float]:
@@ -66,6 +79,42 @@ def capacity(cores: int, gib: int, peak_mib: float, cpu_seconds: float) -> tuple
     by_memory = math.floor((gib * 1024 - RESERVE_MIB) / peak_mib)
     by_cpu = math.floor(cores * TARGET_SECONDS / cpu_seconds)
     return by_memory, by_cpu
+
+
+def mebibytes(size: str | float) -> float:
+    """A JupyterHub memory size (``"1.5G"``, ``"512M"``, or bytes) in MiB.
+
+    Example:
+        >>> mebibytes("1.5G"), mebibytes("512M"), mebibytes(2**30)
+        (1536.0, 512.0, 1024.0)
+    """
+    if isinstance(size, (int, float)):
+        return size / 2**20
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([KMGT])", size)
+    if match is None:
+        raise ValueError(f"{size!r} is not a JupyterHub memory size such as 1.5G or 512M")
+    return float(match[1]) * UNITS[match[2]] / 2**20
+
+
+def guarantees(values: dict[str, Any]) -> tuple[float, float]:
+    """(memory MiB, CPUs) that each student's pod asks Kubernetes for, from the Helm values.
+
+    Example:
+        >>> guarantees({"singleuser": {"memory": {"guarantee": "1.5G"}, "cpu": {"guarantee": 0.3}}})
+        (1536.0, 0.3)
+    """
+    singleuser = values["singleuser"]
+    return mebibytes(singleuser["memory"]["guarantee"]), float(singleuser["cpu"]["guarantee"])
+
+
+def pods_per_node(cores: int, gib: int, memory_mib: float, cpus: float) -> int:
+    """How many students' pods Kubernetes places on a node, by their guarantees.
+
+    Example:
+        >>> pods_per_node(16, 64, 1536.0, 0.3)  # (64 GiB - 1 GiB) / 1.5 GiB = 42, 16 / 0.3 = 53
+        42
+    """
+    return min(math.floor((gib * 1024 - RESERVE_MIB) / memory_mib), math.floor(cores / cpus))
 
 
 def measured(results: dict[str, Any]) -> list[str]:
@@ -103,8 +152,10 @@ def spread(values: list[float]) -> str:
     return f"{low}" if low == high else f"{low}–{high}"
 
 
-def tables(results: dict[str, Any]) -> str:
-    """The Markdown tables: what was measured, then students per node and what a class needs."""
+def tables(results: dict[str, Any], values: dict[str, Any]) -> str:
+    """The Markdown tables: what was measured, students per node, and what a class needs.
+
+    ``values`` are the Helm values (classroom/config.yaml), whose guarantees place the pods."""
     lines = [*measured(results), ""]
     threads = 2  # the shipped configuration: TensorFlow's default 2 threads (no classroom mode)
     peak, cpu = per_student(results["rounds"], threads)
@@ -119,12 +170,23 @@ def tables(results: dict[str, Any]) -> str:
         by_memory, by_cpu = capacity(cores, gib, peak, cpu)
         first = "memory" if by_memory < by_cpu else "CPU" if by_cpu < by_memory else "both"
         lines.append(f"| {cores} cores, {gib} GiB | {by_memory} | {by_cpu} | {first} |")
-    lines += ["", "| class | cores | memory | nodes of 16 cores, 64 GiB |", "|---:|---:|---:|---:|"]
+    memory_request, cpu_request = guarantees(values)
+    node_cores, node_gib = KUBERNETES_NODE
+    per_node = pods_per_node(node_cores, node_gib, memory_request, cpu_request)
+    lines += [
+        "",
+        f"On Kubernetes, with each student's guarantee of {memory_request / 1024:g} GiB and "
+        f"{cpu_request:g} CPU (classroom/config.yaml), a node of {node_cores} cores and {node_gib} GiB "
+        f"({node_gib * 1024 - RESERVE_MIB:,} MiB allocatable) takes {per_node} students.",
+        "",
+        "| class | cores (all done in 10 min) | memory (measured peak) "
+        f"| Kubernetes nodes of {node_cores} cores, {node_gib} GiB |",
+        "|---:|---:|---:|---:|",
+    ]
     for students in CLASSES:
         cores = math.ceil(students * cpu / TARGET_SECONDS)
         gib = math.ceil((students * peak + RESERVE_MIB) / 1024)
-        nodes = max(math.ceil(students / min(capacity(16, 64, peak, cpu))), 1)
-        lines.append(f"| {students} | {cores} | {gib} GiB | {nodes} |")
+        lines.append(f"| {students} | {cores} | {gib} GiB | {math.ceil(students / per_node)} |")
     lines.append("")
     return "\n".join(lines).strip()
 
@@ -139,7 +201,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--publish", action="store_true", help="write the tables into docs/classroom.md")
-    text = tables(json.loads(RESULTS.read_text()))
+    text = tables(json.loads(RESULTS.read_text()), yaml.safe_load(HELM_VALUES.read_text()))
     if parser.parse_args().publish:
         guide = GUIDE.read_text()
         before, after = guide[: guide.index(START) + len(START)], guide[guide.index(END) :]

@@ -159,7 +159,7 @@ class Sampler:
 class Hub:
     """A JupyterHub on 127.0.0.1, started with research/classroom/measure_hub_config.py, stopped by PID."""
 
-    def __init__(self, venv: Path, proxy: Path, threads: int | None) -> None:
+    def __init__(self, venv: Path, proxy: Path, threads: int | None, students: list[str]) -> None:
         self.run_dir = Path(tempfile.mkdtemp(prefix="classroom-hub-"))
         self.port, self.token, self.password = free_port(), secrets.token_hex(32), secrets.token_hex(8)
         env = {
@@ -169,6 +169,7 @@ class Hub:
             "CLASSROOM_HUB_PORT": str(free_port()),
             "CLASSROOM_PROXY_API_PORT": str(free_port()),
             "CLASSROOM_PROXY_COMMAND": str(proxy),
+            "CLASSROOM_STUDENTS": ",".join(students),
             "CLASSROOM_PASSWORD": self.password,
             "CLASSROOM_SINGLEUSER": str(venv / "bin" / "jupyterhub-singleuser"),
             "CLASSROOM_REPOSITORY": str(ROOT),
@@ -412,8 +413,8 @@ async def lesson(
     venv: Path, proxy: Path, students: int, threads: int | None, training: Path
 ) -> dict[str, Any]:
     """One round: a fresh hub, ``students`` students at once; returns the round's measurements."""
-    hub = Hub(venv, proxy, threads)
     class_ = [Student(f"student{i + 1:02d}") for i in range(students)]
+    hub = Hub(venv, proxy, threads, [student.name for student in class_])
     sampler: Sampler | None = None
     before = psutil.virtual_memory()
     load_before = os.getloadavg()

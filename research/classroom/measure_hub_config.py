@@ -3,11 +3,13 @@
 A real JupyterHub with its real proxy (configurable-http-proxy), on 127.0.0.1 only, with test
 accounts: every student gets a single-user Jupyter server in a home folder of their own, started
 by the hub as a local process. It is a measuring rig, not a deployment: SimpleLocalProcessSpawner
-gives no isolation between users and DummyAuthenticator lets anyone in with the shared password.
-For a real class use The Littlest JupyterHub or Zero to JupyterHub (docs/classroom.md).
+gives no isolation between users, and the students of the round log in with one shared password
+(SharedPasswordAuthenticator; only the round's names are allowed). For a real class use The
+Littlest JupyterHub or Zero to JupyterHub with the settings in classroom/ (docs/classroom.md).
 
-The script sets every value below through environment variables (ports, folders, the test
-password, the driver's API token), so this file holds no secret and no machine-specific path.
+The script sets every value below through environment variables (ports, folders, the students'
+names, the test password, the driver's API token), so this file holds no secret and no
+machine-specific path.
 `tests/test_classroom_config.py` loads it into JupyterHub's own configuration classes and fails
 on any setting JupyterHub does not recognise.
 """
@@ -32,10 +34,10 @@ c.JupyterHub.db_url = f"sqlite:///{run_dir}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = f"{run_dir}/jupyterhub_cookie_secret"
 c.JupyterHub.log_level = "WARN"
 
-# Test accounts: any name, one shared password.
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = os.environ["CLASSROOM_PASSWORD"]
-c.Authenticator.allow_all = True
+# Test accounts: the round's students (student01, student02, ...), one shared password.
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = os.environ["CLASSROOM_PASSWORD"]
+c.Authenticator.allowed_users = set(os.environ["CLASSROOM_STUDENTS"].split(","))
 
 # One local process per student, started in that student's own home folder.
 c.JupyterHub.spawner_class = "simple"
