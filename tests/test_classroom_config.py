@@ -10,9 +10,9 @@
   when the hub or server starts).
 - The Helm values for Zero to JupyterHub: the chart's values schema is not on PyPI, npm or in
   Debian, and helm is not installed here, so they are checked against the part of the chart's
-  schema they use, written out below from the chart's `values.schema.yaml` (the same keys,
-  types and `additionalProperties: false`). The settings for The Littlest JupyterHub likewise
-  against TLJH's `config_schema.py`.
+  schema they use, transcribed into tests/classroom/ from the chart's `values.schema.yaml` (the
+  same keys, types and `additionalProperties: false`). The settings for The Littlest JupyterHub
+  likewise against TLJH's `config_schema.py`.
 - The lessons' hand-out at each server start (Zero to JupyterHub's postStart hook) is run here.
 - The hub image's additions: repo2docker (in --no-build mode, without Docker) accepts them.
 """
@@ -23,6 +23,7 @@ import asyncio
 import copy
 import hashlib
 import inspect
+import json
 import os
 import sys
 from pathlib import Path
@@ -39,205 +40,12 @@ from support import ROOT, run
 CLASSROOM = ROOT / "classroom"
 MEASURING_HUB = ROOT / "research" / "classroom" / "measure_hub_config.py"
 
-# The part of the jupyterhub Helm chart's values schema this repository's config.yaml uses,
-# transcribed from jupyterhub/values.schema.yaml of chart 4.4.0 (zero-to-jupyterhub-k8s, tag
-# 4.4.0, commit 5c5f5df): same key names and types; `additionalProperties: false` wherever the
-# chart has it. Keys the chart's own values.yaml always sets (and so `required` there) are left
-# optional: these are a user's values, merged over the chart's.
-_NULLABLE_INT = {"type": ["integer", "null"]}
-_OBJECT = {"type": "object", "additionalProperties": False}
-_OPEN_OBJECT = {"type": "object", "additionalProperties": True}
-HELM_SCHEMA: dict[str, Any] = {
-    **_OBJECT,
-    "properties": {
-        "hub": {
-            **_OBJECT,
-            "properties": {
-                "config": {
-                    **_OBJECT,
-                    # pass-through traitlets configuration: class names (capitalised) -> objects
-                    "patternProperties": {"^[A-Z].*$": _OPEN_OBJECT},
-                    "properties": {
-                        "JupyterHub": {**_OPEN_OBJECT, "properties": {"subdomain_host": {"type": "string"}}}
-                    },
-                },
-            },
-        },
-        "proxy": {
-            **_OBJECT,
-            "properties": {
-                "https": {
-                    **_OBJECT,
-                    "properties": {
-                        "enabled": {"type": ["boolean", "null"]},
-                        "type": {"enum": [None, "", "letsencrypt", "manual", "offload", "secret"]},
-                        "letsencrypt": {
-                            **_OBJECT,
-                            "properties": {
-                                "contactEmail": {"type": ["string", "null"]},
-                                "acmeServer": {"type": ["string", "null"]},
-                            },
-                        },
-                        "hosts": {"type": "array"},
-                    },
-                },
-            },
-        },
-        "singleuser": {
-            **_OBJECT,
-            "properties": {
-                "image": {
-                    **_OBJECT,
-                    "required": ["name", "tag"],
-                    "properties": {"name": {"type": "string"}, "tag": {"type": "string"}},
-                },
-                "defaultUrl": {"type": ["string", "null"]},
-                "memory": {
-                    **_OBJECT,
-                    "properties": {
-                        "limit": {"type": ["number", "string", "null"]},
-                        "guarantee": {"type": ["number", "string", "null"]},
-                    },
-                },
-                "cpu": {
-                    **_OBJECT,
-                    "properties": {
-                        "limit": {"type": ["number", "null"]},
-                        "guarantee": {"type": ["number", "null"]},
-                    },
-                },
-                "extraEnv": {"type": ["object", "array"]},
-                "storage": {
-                    **_OBJECT,
-                    "properties": {
-                        "homeMountPath": {"type": "string"},
-                        "extraVolumes": {"type": ["object", "array", "null"]},
-                        "extraVolumeMounts": {"type": ["object", "array", "null"]},
-                    },
-                },
-                "lifecycleHooks": {
-                    **_OBJECT,
-                    "properties": {"postStart": _OPEN_OBJECT, "preStop": _OPEN_OBJECT},
-                },
-                "extraFiles": {
-                    **_OBJECT,
-                    "patternProperties": {
-                        ".*": {
-                            **_OBJECT,
-                            "required": ["mountPath"],
-                            "oneOf": [
-                                {"required": ["data"]},
-                                {"required": ["stringData"]},
-                                {"required": ["binaryData"]},
-                            ],
-                            "properties": {
-                                "mountPath": {"type": "string"},
-                                "data": _OPEN_OBJECT,
-                                "stringData": {"type": "string"},
-                                "binaryData": {"type": "string"},
-                                "mode": {"type": "number"},
-                            },
-                        }
-                    },
-                },
-            },
-        },
-        "cull": {
-            **_OBJECT,
-            "required": ["enabled"],
-            "properties": {
-                "enabled": {"type": "boolean"},
-                "timeout": _NULLABLE_INT,
-                "every": _NULLABLE_INT,
-                "maxAge": _NULLABLE_INT,
-            },
-        },
-    },
-}
-# What the chart's values.yaml (4.4.0) puts in hub.config before a user's values are merged in.
-HELM_HUB_CONFIG_DEFAULTS = {"JupyterHub": {"admin_access": True, "authenticator_class": "dummy"}}
-
-# The Littlest JupyterHub's schema for its config.yaml, transcribed from tljh/config_schema.py
-# (the-littlest-jupyterhub, commit 84ed38f, TLJH 2.0): the parts classroom/tljh-config.yaml uses.
-# TLJH's schema does not describe `auth` (its keys are authenticator settings, checked below
-# with the authenticator's own class) and does not forbid unknown top-level keys.
-_TLJH_DEFINITIONS: dict[str, Any] = {
-    "Users": {
-        **_OBJECT,
-        "properties": {
-            "extra_user_groups": {"type": "object"},
-            "allowed": {"type": "array", "items": {"type": "string"}},
-            "banned": {"type": "array", "items": {"type": "string"}},
-            "admin": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "Services": {
-        "type": "object",
-        "properties": {
-            "cull": {
-                **_OBJECT,
-                "properties": {
-                    "enabled": {"type": "boolean"},
-                    "timeout": {"type": "integer"},
-                    "every": {"type": "integer"},
-                    "concurrency": {"type": "integer"},
-                    "users": {"type": "boolean"},
-                    "max_age": {"type": "integer"},
-                    "remove_named_servers": {"type": "boolean"},
-                },
-            }
-        },
-    },
-    "HTTPS": {
-        **_OBJECT,
-        "properties": {
-            "enabled": {"type": "boolean"},
-            "address": {"type": "string", "format": "ipv4"},
-            "port": {"type": "integer"},
-            "letsencrypt": {"$ref": "#/definitions/LetsEncrypt"},
-        },
-    },
-    "LetsEncrypt": {
-        **_OBJECT,
-        "properties": {
-            "email": {"type": "string", "format": "email"},
-            "domains": {"type": "array", "items": {"type": "string", "format": "hostname"}},
-            "staging": {"type": "boolean"},
-        },
-    },
-    "Limits": {
-        **_OBJECT,
-        "properties": {
-            "memory": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-            "cpu": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}]},
-        },
-    },
-    "UserEnvironment": {
-        **_OBJECT,
-        "properties": {"default_app": {"type": "string", "enum": ["jupyterlab", "classic"]}},
-    },
-}
-TLJH_SCHEMA: dict[str, Any] = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "definitions": _TLJH_DEFINITIONS,
-    "properties": {
-        "users": {"$ref": "#/definitions/Users"},
-        "limits": {"$ref": "#/definitions/Limits"},
-        "https": {"$ref": "#/definitions/HTTPS"},
-        "services": {"$ref": "#/definitions/Services"},
-        "user_environment": {"$ref": "#/definitions/UserEnvironment"},
-    },
-}
-# TLJH's defaults (tljh/configurer.py), where a setting is not in config.yaml.
-TLJH_DEFAULTS: dict[str, Any] = {
-    "auth": {
-        "type": "firstuseauthenticator.FirstUseAuthenticator",
-        "FirstUseAuthenticator": {"create_users": False},
-    },
-    "users": {"allowed": [], "banned": [], "admin": [], "extra_user_groups": {}},
-    "limits": {"memory": None, "cpu": None},
-    "user_environment": {"default_app": "jupyterlab"},
-}
+# The chart's and TLJH's schemas, for the parts of them the shipped files use, transcribed into
+# tests/classroom/ with where each came from; and the defaults each hub merges a user's values over.
+HELM = json.loads((ROOT / "tests" / "classroom" / "zero-to-jupyterhub-4.4.0.json").read_text())
+HELM_SCHEMA, HELM_HUB_CONFIG_DEFAULTS = HELM["schema"], HELM["hub_config_defaults"]
+TLJH = json.loads((ROOT / "tests" / "classroom" / "tljh-2.0.json").read_text())
+TLJH_SCHEMA, TLJH_DEFAULTS = TLJH["schema"], TLJH["defaults"]
 
 
 def merged(defaults: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
