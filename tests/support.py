@@ -315,12 +315,24 @@ def drawn_digit(digit: int) -> list[tuple[float, float]]:
     raise ValueError(f"no drawing of a {digit}")
 
 
+def in_view(page: Any, element: Any) -> dict[str, float]:
+    """Scroll ``element`` to the middle of the window until it stays there (JupyterLab renders
+    cells as they come into view, which moves the ones below); its bounding box."""
+    previous = None
+    for _ in range(40):
+        element.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(250)
+        box = element.bounding_box()
+        height = page.viewport_size["height"]
+        if box is not None and box == previous and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            return dict(box)
+        previous = box
+    raise AssertionError(f"the pad does not stay in view: {previous}")
+
+
 def draw(page: Any, canvas: Any, path: list[tuple[float, float]], touch: bool = False) -> None:
     """Draw one stroke through ``path`` (fractions of the canvas) with the mouse, or a finger."""
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    if box is None:
-        raise AssertionError("the pad has no size on the page")
+    box = in_view(page, canvas)
     points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in path]
     if not touch:
         page.mouse.move(*points[0])

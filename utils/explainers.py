@@ -84,8 +84,9 @@ def the_model(model: Any, caller: str) -> Any:
     return model
 
 
-def _floats(values: Any) -> list[float]:
-    return [float(v) for v in np.asarray(values, dtype=np.float32).ravel()]
+def packed(values: Any, dtype: str = "<f4") -> str:
+    """An array's values as base64 of little-endian float32 (or ``dtype``): compact in a notebook."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
 
 
 class ConvolutionExplainer(Explainer):
@@ -103,12 +104,12 @@ class ConvolutionExplainer(Explainer):
         [3, 3]
     """
 
-    digit: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    digit = traitlets.Unicode().tag(sync=True)
     kernel: traitlets.List[Any] = traitlets.List().tag(sync=True)
     kernel_size: traitlets.List[Any] = traitlets.List().tag(sync=True)
-    feature_map: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    feature_map = traitlets.Unicode().tag(sync=True)
     feature_shape: traitlets.List[Any] = traitlets.List().tag(sync=True)
-    pooled: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    pooled = traitlets.Unicode().tag(sync=True)
     pooled_shape: traitlets.List[Any] = traitlets.List().tag(sync=True)
     start = traitlets.Int(0).tag(sync=True)
     text = "ConvolutionExplainer: a 3×3 window steps across the digit. Run this cell to play it."
@@ -142,12 +143,12 @@ class ConvolutionExplainer(Explainer):
         self._window = (int(start[0]), int(start[1]))
         super().__init__(
             kind="convolution",
-            digit=_floats(image),
-            kernel=_floats(weights),
+            digit=packed(image),
+            kernel=[float(w) for w in weights.ravel()],
             kernel_size=list(weights.shape),
-            feature_map=_floats(convolved),
+            feature_map=packed(convolved),
             feature_shape=list(convolved.shape),
-            pooled=_floats(maxima),
+            pooled=packed(maxima),
             pooled_shape=list(maxima.shape),
             start=self._window[0] * expected[1] + self._window[1],
             **kwargs,
@@ -178,7 +179,7 @@ class LayersExplainer(Explainer):
 
     network = traitlets.Dict().tag(sync=True)
     recipe = traitlets.Dict().tag(sync=True)
-    example: traitlets.List[int] = traitlets.List().tag(sync=True)
+    example = traitlets.Unicode().tag(sync=True)
     example_caption = traitlets.Unicode("").tag(sync=True)
     text = "LayersExplainer: draw a digit and watch every layer of the network. Run this cell to draw."
 
@@ -194,7 +195,7 @@ class LayersExplainer(Explainer):
             kind="layers",
             network=export_model(model),
             recipe=drawing_recipe(),
-            example=[int(v) for v in np.round(digit).astype(np.uint8).ravel()],
+            example=packed(np.round(digit), dtype="u1"),
             example_caption=caption,
             **kwargs,
         )
@@ -204,7 +205,9 @@ class LayersExplainer(Explainer):
 
         from utils.explain import feature_maps
 
-        digit = np.asarray(self.example, dtype=np.float32).reshape(1, 28, 28, 1) / 255
+        digit = np.frombuffer(base64.b64decode(self.example), np.uint8).reshape(1, 28, 28, 1) / np.float32(
+            255
+        )
         convolutions = [layer["name"] for layer in self.network["layers"] if layer["type"] == "conv2d"]
         maps = feature_maps(self._model, digit, convolutions)
         probabilities = np.asarray(self._model.predict(digit, verbose=0))[0]

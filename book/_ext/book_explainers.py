@@ -55,17 +55,18 @@ def _script(kind: str, text: str, id: str | None = None) -> str:
 
 
 @functools.cache
-def page_code() -> str:
-    """What every page with an explainer carries once: the network, the recipe, the code."""
-    network = json.dumps(export_model(SHIPPED_MODEL), separators=(",", ":"))
-    recipe = json.dumps(drawing_recipe(), separators=(",", ":"))
-    return "\n".join(
-        [
+def page_code(drawing: bool) -> str:
+    """What a page with explainers carries once: the code, and for those you draw on, the network
+    and the recipe."""
+    scripts = [_script("module", browser_module() + "\nmountPage(document);\n")]
+    if drawing:
+        network = json.dumps(export_model(SHIPPED_MODEL), separators=(",", ":"))
+        recipe = json.dumps(drawing_recipe(), separators=(",", ":"))
+        scripts[:0] = [
             _script("application/json", network, id="mnist-explainer-network"),
             _script("application/json", recipe, id="mnist-explainer-recipe"),
-            _script("module", browser_module() + "\nmountPage(document);\n"),
         ]
-    )
+    return "\n".join(scripts)
 
 
 class LiveExplainers(SphinxPostTransform):
@@ -78,7 +79,7 @@ class LiveExplainers(SphinxPostTransform):
         if source.suffix != ".ipynb":
             return
         cells = nbformat.read(source, as_version=4).cells
-        placed = 0
+        kinds = set()
         for cell in self.document.findall(
             lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "cell_code"
         ):
@@ -99,9 +100,9 @@ class LiveExplainers(SphinxPostTransform):
                 slot = explainer(kind=data["kind"], data=data)
                 slot += picture[0].children if picture else []
                 bundle.replace_self(slot)
-                placed += 1
-        if placed:
-            self.document += nodes.raw("", page_code(), format="html")
+                kinds.add(data["kind"])
+        if kinds:
+            self.document += nodes.raw("", page_code(drawing=bool(kinds & {"pad", "layers"})), format="html")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

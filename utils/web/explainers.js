@@ -17,7 +17,7 @@
 // For every reader: mouse, pen and touch draw (pointer events); the keyboard draws too (arrow
 // keys move the pen, Space puts it down or lifts it) and works every control; with reduced
 // motion asked for, nothing moves by itself and nothing slides.
-import { forward, loadModel, windowProducts } from "./convnet.js";
+import { decodeFloats, forward, loadModel, windowProducts } from "./convnet.js";
 import { DrawingError, describe, prepareDigit } from "./prepare.js";
 
 const EMPTY = "The canvas is empty: draw a digit in the black square.";
@@ -70,7 +70,7 @@ function probabilityBars(parent) {
     const best = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
     rows.forEach(({ bar, text }, digit) => {
       const p = probabilities ? probabilities[digit] : 0;
-      bar.style.width = `${(100 * p).toFixed(1)}%`;
+      bar.style.width = `${Math.round(150 * p)}px`;
       bar.classList.toggle("best", digit === best && p > 0);
       text.textContent = !probabilities ? "" : p > 0.99 ? "> 99 %" : p > 0 && p < 0.01 ? "< 1 %" : `${Math.round(100 * p)} %`;
     });
@@ -187,6 +187,11 @@ function read(model, recipe, strokes) {
   return { digit, outputs: forward(model, Float32Array.from(digit, (v) => v / 255)) };
 }
 
+/** Bytes from base64 (an example digit's grey levels). */
+function bytesOf(base64) {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
 /** A 28×28 digit (0–255) on a small canvas, ink white on black as the network reads it. */
 function showDigit(canvas, digit, side) {
   paint(canvas, digit || new Uint8Array(side * side), side, side, (v) => [v, v, v]);
@@ -230,7 +235,8 @@ function renderPad(el, source) {
 
 function renderLayers(el, source) {
   const recipe = source.get("recipe"), model = loadModel(source.get("network")), side = recipe.side;
-  const example = source.get("example"), exampleText = source.get("example_caption");
+  const example = source.get("example") ? bytesOf(source.get("example")) : null;
+  const exampleText = source.get("example_caption");
   const top = make("div", { class: "panels" });
   const padPanel = make("div"), inputPanel = make("div"), barsPanel = make("div");
   top.append(padPanel, inputPanel, barsPanel);
@@ -322,7 +328,7 @@ function renderLayers(el, source) {
   function update(strokes) {
     const start = performance.now();
     if (!strokes.length && example) {
-      const digit = Uint8Array.from(example);
+      const digit = example;
       showOutputs(digit, forward(model, Float32Array.from(digit, (v) => v / 255)), null, exampleText);
     } else {
       const { digit, outputs, why } = read(model, recipe, strokes);
@@ -358,9 +364,10 @@ function squares(canvas, values, width, height, scale, colour, outline) {
 }
 
 function renderConvolution(el, source) {
-  const digit = source.get("digit"), kernel = source.get("kernel"), [kh, kw] = source.get("kernel_size");
-  const featureMap = source.get("feature_map"), [fh, fw] = source.get("feature_shape");
-  const pooled = source.get("pooled"), [ph, pw] = source.get("pooled_shape"), side = Math.round(Math.sqrt(digit.length));
+  const digit = decodeFloats(source.get("digit")), kernel = source.get("kernel"), [kh, kw] = source.get("kernel_size");
+  const featureMap = decodeFloats(source.get("feature_map")), [fh, fw] = source.get("feature_shape");
+  const pooled = decodeFloats(source.get("pooled")), [ph, pw] = source.get("pooled_shape");
+  const side = Math.round(Math.sqrt(digit.length));
   const rectified = featureMap.map((v) => Math.max(v, 0));  // relu, as Keras applies it before pooling
   const convolutions = fh * fw, steps = convolutions + ph * pw;
   const limit = featureMap.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
@@ -401,7 +408,7 @@ function renderConvolution(el, source) {
       const table = make("table", { class: "products" });
       for (let y = 0; y < kh; y++) {
         table.append(make("tr", {}, ...products.slice(y * kw, (y + 1) * kw).map(({ pixel, weight: w, product }) =>
-          make("td", {}, `${number(pixel, 2)} × ${weight(w)}`, make("br"), `= ${number(product)}`))));
+          make("td", {}, `${number(pixel)} × ${weight(w)}`, make("br"), `= ${number(product)}`))));
       }
       work.replaceChildren(table,
         make("p", { class: "sum", "data-sum": String(sum), text: `sum = ${number(sum)}` }),
