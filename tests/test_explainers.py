@@ -271,3 +271,23 @@ def test_the_drawing_explainers_take_the_model_not_its_file_name(model):
         LayersExplainer("models/mnist_convnet.keras", example=np.zeros((28, 28)))
     with pytest.raises(InvalidInputError, match=r"example is one 28×28 digit"):
         LayersExplainer(model, example=np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize(
+    "notebook, kind",
+    [
+        ("01_build_the_convnet_base", "convolution"),
+        ("06_what_the_convnet_sees", "layers"),
+        ("09_draw_your_own_digit", "pad"),
+    ],
+)
+def test_the_committed_notebooks_keep_each_explainers_picture_and_book_data(notebook, kind):
+    """What GitHub shows in the widget's place, and what the book's page needs, are in the saved run."""
+    import nbformat
+
+    from support import NOTEBOOKS
+
+    cells = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells
+    outputs = [o for c in cells for o in c.get("outputs", []) if BOOK_DATA in o.get("metadata", {})]
+    assert [o.metadata[BOOK_DATA]["kind"] for o in outputs] == [kind]
+    assert outputs[0].data["image/png"] and "Run this cell" in outputs[0].data["text/plain"]

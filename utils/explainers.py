@@ -205,9 +205,8 @@ class LayersExplainer(Explainer):
 
         from utils.explain import feature_maps
 
-        digit = np.frombuffer(base64.b64decode(self.example), np.uint8).reshape(1, 28, 28, 1) / np.float32(
-            255
-        )
+        pixels = np.frombuffer(base64.b64decode(self.example), np.uint8)
+        digit = pixels.reshape(1, 28, 28, 1) / np.float32(255)
         convolutions = [layer["name"] for layer in self.network["layers"] if layer["type"] == "conv2d"]
         maps = feature_maps(self._model, digit, convolutions)
         probabilities = np.asarray(self._model.predict(digit, verbose=0))[0]

@@ -253,7 +253,7 @@ function renderLayers(el, source) {
   const grids = convolutions.map((layer) => {
     const [h, w, count] = layer.output_shape;
     const list = make("div", { class: "maps", role: "group", "aria-label": `${layer.name}: ${count} feature maps of ${h}×${w}; arrow keys move between them` });
-    layersPanel.append(make("h4", { text: `${layer.name}: ${count} feature maps (${h}×${w})` }), list);
+    layersPanel.append(make("div", { class: "layer-title", text: `${layer.name}: ${count} feature maps (${h}×${w})` }), list);
     const maps = Array.from({ length: count }, (_, index) => {
       const canvas = make("canvas", { width: w, height: h });
       const button = make("button", { type: "button", class: "map", tabindex: index === 0 ? "0" : "-1", "aria-label": `${layer.name}, map ${index}: show its filter` }, canvas);
