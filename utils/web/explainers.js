@@ -338,7 +338,7 @@ function renderLayers(el, source) {
   }
   drawingPad(padPanel, recipe, [], update);
   update([]);
-  showFilter(convolutions[0], 0);
+  if (convolutions.length) showFilter(convolutions[0], 0);
 }
 
 // --- notebook 1: the convolution, step by step ---------------------------------------------------
