@@ -130,7 +130,7 @@ class ConvolutionExplainer(Explainer):
                 "ConvolutionExplainer takes 2-D arrays (height × width): the digit, the kernel, "
                 f"the feature map and the pooled map, not shapes {', '.join(str(a.shape) for a in arrays)}."
             )
-        expected = tuple(np.subtract(image.shape, weights.shape) + 1)
+        expected = tuple(int(side) for side in np.subtract(image.shape, weights.shape) + 1)
         if convolved.shape != expected or maxima.shape != tuple(np.array(expected) // 2):
             raise InvalidInputError(
                 f"A {weights.shape[0]}×{weights.shape[1]} kernel on a {image.shape[0]}×{image.shape[1]} digit "
