@@ -95,6 +95,8 @@ def test_a_layer_the_page_cannot_run_gets_one_sentence(keras, tmp_path):
         InvalidInputError, match=r"^The page can run Conv2D, .* this model has a BatchNormalization"
     ):
         export_model(network)
+    with pytest.raises(InvalidInputError, match=r"^export_model takes a Keras model .*, not dict\.$"):
+        export_model({"layers": []})
     (tmp_path / "broken.keras").write_text("not a zip")
     with pytest.raises(InvalidInputError, match=r"broken.keras is not a saved Keras model"):
         export_model(tmp_path / "broken.keras")

@@ -71,6 +71,10 @@ def export_model(model: KerasModel | str | os.PathLike[str]) -> dict[str, Any]:
     """
     if isinstance(model, (str, os.PathLike)):
         name, input_shape, layers = _read_keras_file(Path(model))
+    elif not all(hasattr(model, attribute) for attribute in ("name", "layers", "input_shape")):
+        raise InvalidInputError(
+            f"export_model takes a Keras model or the path of a .keras file, not {type(model).__name__}."
+        )
     else:
         name, input_shape = model.name, list(model.input_shape[1:])
         layers = [(type(layer).__name__, layer.get_config(), layer.get_weights()) for layer in model.layers]
