@@ -45,7 +45,7 @@ project = "Classify handwritten digits with a convnet"
 author = "the tutorial's authors"
 copyright = "the tutorial's authors. MNIST: Y. LeCun, C. Cortes, C. J. C. Burges (CC BY-SA 3.0)"
 
-extensions = ["myst_nb", "book_links", "book_alt_text"]
+extensions = ["myst_nb", "book_links", "book_alt_text", "book_explainers"]
 root_doc = "index"
 # README.md is the landing page's content (index.md includes it), not a page of its own.
 exclude_patterns = ["README.md"]
@@ -53,9 +53,10 @@ exclude_patterns = ["README.md"]
 # The committed outputs are the book's outputs: never execute.
 nb_execution_mode = "off"
 # No widget JavaScript: by default MyST-NB loads require.js and the widget manager from public
-# CDNs. Notebook 9 shows a picture of its drawing pad, captured from a real run, instead.
+# CDNs. The explainers (notebooks 1, 6 and 9) run in the page without them (book_explainers).
 nb_ipywidgets_js: dict[str, dict[str, str]] = {}
-# A widget's output is never rendered as a widget (it needs a kernel): its text/plain form is shown.
+# A widget's output is never rendered as a widget (it needs a kernel): its picture is shown, and
+# book_explainers puts each explainer's live version in its place.
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 # Markdown that code displays (the recaps) renders as the page's own prose.
 nb_render_markdown_format = "myst"
@@ -66,6 +67,7 @@ html_title = "Classify digits with a convnet"
 templates_path = ["_templates"]  # search-button-field.html: an accessible name that matches its text
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+html_js_files = ["book_nav.js"]  # the menu and page-contents buttons (the theme binds hidden copies)
 html_show_sourcelink = False
 # Follow the reader's system (light or dark); without it the theme logs an error on a first visit.
 html_context = {"default_mode": "auto"}

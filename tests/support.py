@@ -273,3 +273,77 @@ def draw_with_mouse(page: Any, points: list[tuple[float, float]], box: dict[str,
     for x, y in rest:
         page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
     page.mouse.up()
+
+
+# --- explainers ---
+# The explainers run the network in the page (utils/web/): Node runs that code in the tests
+# (tests/node/), and the browser tests draw on their pads.
+
+NODE = os.environ.get("NODE", "/usr/bin/node")
+NODE_SCRIPTS = ROOT / "tests" / "node"
+
+
+def node(script: str, *args: str | Path, timeout: float = 300) -> Any:
+    """Run ``tests/node/<script>`` with Node and return what it printed, parsed as JSON.
+
+    Without Node the test is skipped, except in CI (``CI`` set), where it fails."""
+    import json
+
+    import pytest
+
+    if not (Path(NODE).exists() or shutil.which(NODE)):
+        message = f"no Node at {NODE}: install it with `apt-get install -y nodejs` (Debian)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {message}")
+        pytest.skip(message)
+    return json.loads(run(NODE, NODE_SCRIPTS / script, *args, timeout=timeout).stdout)
+
+
+def drawn_digit(digit: int) -> list[tuple[float, float]]:
+    """A 7 or a 3 in one stroke, as a reader might draw it: points as fractions (0 to 1) of the pad."""
+    from math import cos, radians, sin
+
+    if digit == 7:  # the bar from left to right, then down to the left
+        return [(0.27 + 0.0232 * i, 0.2) for i in range(21)] + [
+            (0.735 - 0.0152 * i, 0.2 + 0.033 * i) for i in range(1, 21)
+        ]
+    if digit == 3:  # two bowls open to the left
+        top = [(0.5 + 0.2 * cos(radians(a)), 0.33 + 0.14 * sin(radians(a))) for a in range(200, 451, 10)]
+        return top + [
+            (0.5 + 0.22 * cos(radians(a)), 0.64 + 0.17 * sin(radians(a))) for a in range(-90, 161, 10)
+        ]
+    raise ValueError(f"no drawing of a {digit}")
+
+
+def in_view(page: Any, element: Any) -> dict[str, float]:
+    """Scroll ``element`` to the middle of the window until it stays there (JupyterLab renders
+    cells as they come into view, which moves the ones below); its bounding box."""
+    previous = None
+    for _ in range(40):
+        element.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(250)
+        box = element.bounding_box()
+        height = page.viewport_size["height"]
+        if box is not None and box == previous and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            return dict(box)
+        previous = box
+    raise AssertionError(f"the pad does not stay in view: {previous}")
+
+
+def draw(page: Any, canvas: Any, path: list[tuple[float, float]], touch: bool = False) -> None:
+    """Draw one stroke through ``path`` (fractions of the canvas) with the mouse, or a finger."""
+    box = in_view(page, canvas)
+    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in path]
+    if not touch:
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(x, y)
+        page.mouse.up()
+        return
+    fingers = page.context.new_cdp_session(page)
+    kinds = ["touchStart"] + ["touchMove"] * (len(points) - 1)
+    for kind, (x, y) in zip(kinds, points, strict=True):
+        fingers.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+    fingers.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    fingers.detach()

@@ -1,5 +1,7 @@
 """Tests for utils.drawing (MNIST-style preprocessing, image files, strokes), its guards in
-utils._pictures, and the drawing pad widget (utils.drawing_pad)."""
+utils._pictures, and the drawing pad widget (utils.drawing_pad). The pad prepares drawings and
+runs the network in the page: tests/test_explainers.py proves its JavaScript equal to
+utils.drawing and to Keras, and the browser tests draw on it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import pytest
 from PIL import Image
 
 from utils import _pictures, drawing
+from utils.browser import WEB, browser_module, drawing_recipe
 from utils.drawing import DrawingError
-from utils.drawing_pad import WEB, DrawingPad
+from utils.drawing_pad import DrawingPad
 
 
 @pytest.fixture(scope="module")
@@ -135,32 +138,19 @@ def test_predict_digit_and_describe_with_the_trained_model(mnist, model):
     assert drawing.describe(probabilities).startswith(f"The network reads a {labels[0]} (")
 
 
-def test_the_widget_turns_a_drawn_one_into_a_prediction(model):
+def test_the_widget_loads_its_browser_code_from_files_beside_the_module(model):
+    js = {name: (WEB / name).read_text() for name in ("explainers.js", "prepare.js", "convnet.js")}
+    code = {name: re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S) for name, text in js.items()}
+    assert (
+        DrawingPad._esm == browser_module() and str(DrawingPad._css) == (WEB / "explainers.css").read_text()
+    )
+    assert "pointerdown" in js["explainers.js"] and "touch-action: none" in str(DrawingPad._css)
+    # The recipe's numbers are defined once, in Python, and synced to the browser.
+    for number in (drawing.CANVAS_SIZE, drawing.STROKE_WIDTH, drawing.DIGIT_BOX, drawing.FAINT):
+        written = [name for name, text in code.items() if re.search(rf"(?<![\w.]){number}(?![\w.])", text)]
+        assert not written, f"{number} is written in {written}"
     pad = DrawingPad(model)
-    pad.strokes = [[[140, 40], [142, 140], [140, 240]]]  # a vertical stroke: a "1"
-    assert len(pad.digit) == 784 and max(pad.digit) == 255
-    assert int(np.argmax(pad.probabilities)) == 1
-    assert pad.prediction.startswith("The network reads a 1 (")
-
-
-def test_the_widget_says_so_when_the_canvas_is_cleared(model):
-    pad = DrawingPad(model)
-    pad.strokes = [[[140, 40], [140, 240]]]
-    pad.strokes = []
-    assert pad.prediction == "The canvas is empty: draw a digit in the black square."
-    assert pad.probabilities == [0.0] * 10 and max(pad.digit) == 0
-
-
-def test_the_widget_loads_its_browser_code_from_files_beside_the_module():
-    js, css = (WEB / "drawing_pad.js").read_text(), (WEB / "drawing_pad.css").read_text()
-    assert str(DrawingPad._esm) == js and str(DrawingPad._css) == css, "anywidget loads these files"
-    assert "export default" in js and "pointerdown" in js and "touch-action: none" in css
-    # The canvas size and the pen width are defined once, in Python, and synced to the browser.
-    assert 'model.get("size")' in js and 'model.get("pen")' in js
-    assert str(drawing.CANVAS_SIZE) not in js and str(drawing.STROKE_WIDTH) not in js
-    pad = DrawingPad(Uniform())
-    assert (pad.size, pad.pen) == (drawing.CANVAS_SIZE, drawing.STROKE_WIDTH)
-    assert {"size", "pen"} <= set(pad.keys)  # synced traits
+    assert pad.recipe == drawing_recipe() and {"recipe", "network", "strokes"} <= set(pad.keys)
 
 
 # --- Reliability: photos, odd files and arrays, tiny drawings, honest precision. ------------
@@ -257,14 +247,6 @@ def test_every_mnist_training_digit_passes_the_size_checks(mnist):
     thickest, sparsest = np.argsort(thickness)[-30:], np.argsort((digits >= 128).sum(axis=(1, 2)))[:30]
     for digit in digits[np.concatenate([thickest, sparsest, np.arange(0, 60000, 50)])]:
         drawing.to_mnist(digit.astype(np.float32) / 255)  # fitted again: no error
-
-
-def test_the_widget_asks_for_a_larger_drawing_after_a_dot_and_shows_no_stale_answer():
-    pad = DrawingPad(Uniform())
-    pad.strokes = [[[140, 40], [140, 240]]]
-    pad.strokes = [[[140, 140]]]
-    assert pad.prediction.startswith("The drawing is too small to be a digit")
-    assert pad.probabilities == [0.0] * 10 and max(pad.digit) == 0
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ notebooks/, exercises/release/mnist/, docs/instructors.md and docs/classroom.md,
 book/index.md at the top), so every link between them works in the book as on GitHub, and each
 chapter's launch buttons point to its notebook's path in the repository. Sphinx then builds
 them with the configuration in book/, warnings treated as errors. The notebooks' committed
-outputs are used as they are: nbval proves them current.
+outputs are used as they are: nbval proves them current. The explainers of notebooks 1, 6 and 9
+run in their pages (book/_ext/book_explainers.py), on the shipped model's weights read without
+TensorFlow: book/requirements.txt is all the build needs.
 """
 
 from __future__ import annotations

@@ -1,82 +1,83 @@
 """The drawing pad of notebook 9: draw a digit, see the 28×28 image the network reads and its answer.
 
-The browser sends the strokes while the pen moves and when it lifts; Python renders them,
-prepares the digit exactly as ``utils.drawing`` teaches, asks the model and sends back the
-28×28 digit, the ten probabilities and a sentence, which the browser draws. The browser code is
-``web/drawing_pad.js`` (with ``web/drawing_pad.css``) beside this file; the canvas size and the
-pen width are defined once, in ``utils.drawing``, and synced to the browser.
+Everything happens in the page: the browser prepares the drawing as ``utils.drawing`` teaches
+(``web/prepare.js`` mirrors it, with the numbers of ``utils.drawing``) and runs the network on
+the weights of the model given here (``web/convnet.js``), as you draw, with no round trip to
+the kernel. When a stroke ends the page sends its work back: ``pad.strokes``, ``pad.digit``,
+``pad.probabilities`` and ``pad.prediction`` then hold what you drew and what the network
+read, for Python to use (``prepare_digit(render_strokes(pad.strokes))`` gives the same digit).
 """
 
 from __future__ import annotations
 
-import pathlib
 from typing import Any
 
-import anywidget
+import numpy as np
 import traitlets
 
-from utils.drawing import (
-    CANVAS_SIZE,
-    MNIST_SIDE,
-    STROKE_WIDTH,
-    Classifier,
-    DrawingError,
-    describe,
-    predict_digit,
-    prepare_digit,
-    render_strokes,
-)
+from utils.browser import KerasModel, drawing_recipe, export_model
+from utils.drawing import describe, predict_digit, prepare_digit, render_strokes
+from utils.explainers import Explainer, png, the_model
 
-WEB = pathlib.Path(__file__).parent / "web"
-BLANK_DIGIT = [0] * (MNIST_SIDE * MNIST_SIDE)
+SEVEN = [[[75, 55], [205, 55], [120, 240]]]
+"""A 7 in one stroke, on the 280×280 canvas: what the pad shows until you clear it."""
 
 
-class DrawingPad(anywidget.AnyWidget):
+class DrawingPad(Explainer):
     """A canvas to draw a digit on, with the 28×28 image the network sees and its ten probabilities.
 
-    It works wherever anywidget does (JupyterLab, Colab, VS Code).
+    It starts with ``strokes`` (a 7) drawn; **Clear** empties it. It works wherever anywidget
+    does (JupyterLab, Notebook 7, VS Code, Colab), and keeps working if the kernel stops.
 
     Example:
-        >>> class Uniform:
-        ...     def predict(self, x, verbose=0): return np.full((len(x), 10), 0.1)
-        >>> pad = DrawingPad(Uniform())
-        >>> pad.strokes = [[[140, 40], [140, 240]]]
-        >>> pad.prediction
-        'The network reads a 0 (10 % sure).'
+        >>> DrawingPad("models/mnist_convnet.keras")
+        Traceback (most recent call last):
+        ...
+        utils.errors.InvalidInputError: DrawingPad takes the model itself, not a file name: DrawingPad(keras.models.load_model('models/mnist_convnet.keras')).
     """
 
-    _esm = WEB / "drawing_pad.js"
-    _css = WEB / "drawing_pad.css"
-    size = traitlets.Int(CANVAS_SIZE).tag(sync=True)
-    pen = traitlets.Int(STROKE_WIDTH).tag(sync=True)
+    network = traitlets.Dict().tag(sync=True)
+    recipe = traitlets.Dict().tag(sync=True)
     strokes: traitlets.List[Any] = traitlets.List([]).tag(sync=True)
-    digit = traitlets.List(BLANK_DIGIT).tag(sync=True)
-    probabilities = traitlets.List([0.0] * 10).tag(sync=True)
-    prediction = traitlets.Unicode("Draw a digit in the black square.").tag(sync=True)
+    digit: traitlets.List[int] = traitlets.List([]).tag(sync=True)
+    probabilities: traitlets.List[float] = traitlets.List([]).tag(sync=True)
+    prediction = traitlets.Unicode("").tag(sync=True)
+    text = "DrawingPad: draw a digit and the network reads it in the page. Run this cell to draw."
 
-    def __init__(self, model: Classifier, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._model = model
+    def __init__(self, model: KerasModel, strokes: list[Any] | None = None, **kwargs: Any) -> None:
+        self._model = the_model(model, "DrawingPad")
+        super().__init__(
+            kind="pad",
+            network=export_model(model),
+            recipe=drawing_recipe(),
+            strokes=SEVEN if strokes is None else strokes,
+            **kwargs,
+        )
 
-    def __repr__(self) -> str:  # what shows where the canvas cannot (no kernel, a static view)
-        return "DrawingPad: a canvas to draw a digit on; it needs a running kernel to appear."
+    def picture(self) -> str:
+        """The pad with its first drawing, the digit prepared from it and the model's answer (Python's)."""
+        import matplotlib.pyplot as plt
 
-    @traitlets.observe("strokes")
-    def _on_strokes(self, change: dict[str, Any]) -> None:
-        if not change["new"]:
-            self._show_nothing("The canvas is empty: draw a digit in the black square.")
-            return
-        try:
-            digit = prepare_digit(render_strokes(change["new"], self.size, self.pen))
-        except DrawingError as error:
-            self._show_nothing(str(error))
-            return
+        canvas = render_strokes(self.strokes)
+        digit = prepare_digit(canvas)
         probabilities = predict_digit(self._model, digit)
-        self.digit = digit.ravel().tolist()
-        self.probabilities = [round(float(p), 4) for p in probabilities]
-        self.prediction = describe(probabilities)
+        figure, axes = plt.subplots(1, 3, figsize=(8, 3), width_ratios=[1, 1, 1.4], layout="constrained")
+        for ax, image, title in [
+            (axes[0], canvas, "Draw here (280×280)"),
+            (axes[1], digit, "What the network sees"),
+        ]:
+            ax.imshow(image, cmap="gray", vmin=0, vmax=255)
+            ax.set_title(title, fontsize=10)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        best = int(np.argmax(probabilities))
+        axes[2].barh(
+            range(10), probabilities, color=["#d62728" if d == best else "#1f77b4" for d in range(10)]
+        )
+        axes[2].set(yticks=range(10), xlim=(0, 1), xlabel="probability", title="Probability of each digit")
+        axes[2].invert_yaxis()
+        figure.suptitle(f"{describe(probabilities)} Run the cell to draw your own.", fontsize=11)
+        return png(figure)
 
-    def _show_nothing(self, why: str) -> None:
-        """No digit and no probabilities (never the last drawing's), and a sentence saying why."""
-        self.digit, self.probabilities = BLANK_DIGIT, [0.0] * 10
-        self.prediction = why
+    def book_data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "strokes": self.strokes}
