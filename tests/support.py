@@ -14,7 +14,8 @@ Every test module imports from here rather than working these out again::
   talks to (``jupyterlab``, ``static_server``), each on 127.0.0.1 and stopped by its PID; the
   ``browser`` fixture in ``tests/conftest.py`` starts Chromium or skips (fails in CI).
 
-Tools that drive a browser (``tools/capture_drawing_pad.py``) import this module too.
+The explainers' browser tests share the helpers at the end of the file (drawing digits with a
+mouse, touch or the keyboard, reading what a page shows).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from utils.plots import (
     plot_confusion_matrix,
     plot_convolution,
     plot_digits,
+    plot_explanation,
     plot_history,
     plot_learning_rate,
     plot_maps,
@@ -210,3 +211,21 @@ def test_plot_steps_shows_each_step_of_the_preparation_at_its_own_size():
     assert [ax.images[0].get_array().shape[:2] for ax in fig.axes][-1] == (28, 28)
     with pytest.raises(InvalidInputError, match="at least one picture"):
         plot_steps({}, title="nothing")
+
+
+def test_plot_explanation_puts_the_digit_and_its_maps_side_by_side_with_its_outline():
+    digit = np.zeros((28, 28))
+    digit[5:23, 12:16] = 1
+    occlusion = np.zeros((28, 28))
+    occlusion[10, 13], occlusion[20, 20] = 0.4, -0.1
+    fig = plot_explanation(digit[..., None], np.random.default_rng(0).random((28, 28)), occlusion, "A 1")
+    digit_ax, saliency_ax, occlusion_ax = fig.axes[:3]
+    assert [ax.get_title() for ax in (digit_ax, saliency_ax, occlusion_ax)] == [
+        "the digit",
+        "saliency",
+        "occlusion",
+    ]
+    assert occlusion_ax.images[0].get_clim() == (-0.4, 0.4), "two-sided, zero in the middle"
+    assert saliency_ax.collections and occlusion_ax.collections, "the digit's outline on both maps"
+    with pytest.raises(InvalidInputError, match="one shape"):
+        plot_explanation(digit, np.zeros((26, 26)), occlusion, "wrong")

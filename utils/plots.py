@@ -352,3 +352,46 @@ def plot_steps(steps: Mapping[str, np.ndarray], title: str) -> Figure:
         f"{name}\n{image.shape[0]}×{image.shape[1]}" for name, image in zip(steps, images, strict=True)
     ]
     return _image_grid(images, captions, title, ncols=len(images), cell_width=1.8, fontsize=9, cmap="gray_r")
+
+
+def plot_explanation(
+    image: np.ndarray, saliency: np.ndarray, occlusion: np.ndarray, title: str, ink: float = 0.5
+) -> Figure:
+    """One digit beside its saliency and occlusion maps, the digit's outline drawn on both maps,
+    so that a reader can see which strokes each map points at.
+
+    ``image`` is 28×28 (or 28×28×1) with ink in [0, 1]; the saliency map is scaled to its own
+    largest value (as ``utils.explain.saliency_maps`` returns it); the occlusion map is a change
+    in probability, drawn on a two-sided scale (red: hiding the patch lowers the probability).
+
+    Example:
+        >>> digit = np.zeros((28, 28)); digit[5:23, 12:16] = 1
+        >>> fig = plot_explanation(digit, np.random.rand(28, 28), np.zeros((28, 28)), title="A 1")
+        >>> [ax.get_title() for ax in fig.axes[:3]]
+        ['the digit', 'saliency', 'occlusion']
+    """
+    image = np.asarray(image)
+    image = image[..., 0] if image.ndim == 3 else image
+    maps = [np.asarray(saliency), np.asarray(occlusion)]
+    if not image.shape == maps[0].shape == maps[1].shape:
+        raise InvalidInputError(
+            f"the digit and its two maps must have one shape, not {image.shape}, {maps[0].shape} and {maps[1].shape}."
+        )
+    fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.7))
+    axes[0].imshow(image, cmap="gray_r")
+    axes[0].set_title("the digit")
+    shown = axes[1].imshow(maps[0], cmap="magma", vmin=0, vmax=1)
+    fig.colorbar(shown, ax=axes[1], label="|gradient| / largest", fraction=0.046)
+    limit = float(np.abs(maps[1]).max()) or 1.0
+    shown = axes[2].imshow(maps[1], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.colorbar(shown, ax=axes[2], label="drop in probability", fraction=0.046)
+    for ax, name in zip(axes[1:], ("saliency", "occlusion"), strict=True):
+        if image.max() > ink:  # the digit's outline, where its ink crosses the level
+            ax.contour(image, levels=[ink], colors="limegreen", linewidths=1)
+        ax.set_title(name)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
