@@ -208,36 +208,62 @@ VISUAL_LINES = """element => {
 }"""
 
 
+def turn_on_nbgrader_validate(config: Path) -> dict[str, str]:
+    """A Jupyter config folder (``JUPYTER_CONFIG_DIR``) that turns on nbgrader's Validate button.
+
+    The learners' environment turns nbgrader's JupyterLab extension off in its own settings; with
+    ``JUPYTER_PREFER_ENV_PATH=0`` this folder's settings come first and turn it on again, for the
+    JupyterLab started with these variables only."""
+    nbgrader = "@jupyter/nbgrader"
+    (config / "labconfig").mkdir(parents=True)
+    page_config = {"disabledExtensions": {nbgrader: False}, "lockedExtensions": {nbgrader: False}}
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(page_config))
+    (config / "jupyter_server_config.d").mkdir()
+    server = {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.validate_assignment": True}}}
+    (config / "jupyter_server_config.d" / "nbgrader-validate.json").write_text(json.dumps(server))
+    return {"JUPYTER_CONFIG_DIR": str(config), "JUPYTER_PREFER_ENV_PATH": "0"}
+
+
 @pytest.mark.browser
-def test_in_jupyterlab_run_all_reaches_the_end_and_feedback_reads_whole(course, tmp_path, browser):
+def test_in_jupyterlab_run_all_reaches_the_end_and_feedback_reads_whole(
+    course, tmp_path, browser, monkeypatch
+):
     """An untouched answer and a wrong one: Run All runs every cell; each message shows on as many
     lines as it has, none broken mid-word; the Validate dialog shows them without a scroll bar."""
     from playwright.sync_api import expect
 
+    for name, value in turn_on_nbgrader_validate(tmp_path / "jupyter-config").items():
+        monkeypatch.setenv(name, value)
     root = tmp_path / "student"
     answer(course / "release" / ASSIGNMENT / FIRST, root / FIRST, {"params": "predicted_parameters = 33801"})
-    page = browser.new_page(viewport={"width": 1024, "height": 768})  # a small laptop's screen
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # a laptop's screen
     page.set_default_timeout(120_000)
     with support.jupyterlab(tmp_path / "lab", root=root) as (url, token):
         try:
             support.run_all_cells(page, url, token, FIRST)
-            # the recap, the last cell, renders its link to exercise 2 once Run All gets there
-            expect(page.get_by_role("link", name="Exercise 2 · Build the MLP baseline")).to_be_visible()
+            # the recap, the last cell, shows its link to exercise 2 once Run All gets there
+            recap = page.locator(".jp-OutputArea-output a", has_text="Exercise 2 · Build the MLP baseline")
+            expect(recap).to_have_count(1, timeout=180_000)
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             expect(errors).to_have_count(2)
             texts = errors.all_inner_texts()
             assert texts[0].startswith("⏳ Not done yet: `predicted_shapes` is still None")
             assert texts[1].startswith("❌ Not right yet: you wrote 33,801")
             for output, text in zip(errors.all(), texts, strict=True):
+                output.scroll_into_view_if_needed()
                 lines = text.strip().splitlines()
                 assert lines == feedback_lines(text), text
                 assert output.locator("pre").evaluate(VISUAL_LINES) == len(lines), (
                     f"wrapped on screen: {text}"
                 )
 
-            page.get_by_role("button", name="Validate").click()
+            validate = page.get_by_role("button", name="Validate")
+            if not validate.is_visible():  # on a narrow screen it is in the toolbar's "more" menu
+                page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-responsive-opener").click()
+            validate.click()
             dialog = page.locator(".jp-Dialog")
-            expect(dialog.locator("pre")).to_have_count(4)  # per failed cell: its source, its error
+            # per failed cell, its source and its error; nbgrader runs the notebook first
+            expect(dialog.locator("pre")).to_have_count(4, timeout=180_000)
             for pre in dialog.locator("pre").all():
                 scroll, client = pre.evaluate("element => [element.scrollWidth, element.clientWidth]")
                 assert scroll <= client, f"the Validate dialog scrolls sideways: {pre.inner_text()!r}"

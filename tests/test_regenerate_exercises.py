@@ -59,7 +59,7 @@ def test_regenerates_the_copies_without_an_activated_environment(course):
     assert "A sentence added to the solution." in (release / FIRST).read_text(encoding="utf-8")
     assert [name for name in after if after[name] != before.get(name)] == [FIRST], "only the edited copy"
     assert after["my notes.txt"] == before["my notes.txt"], "a file source/ does not make is kept"
-    assert "1 files changed" in result.stdout and "my notes.txt" in result.stdout
+    assert "1 file changed" in result.stdout and "my notes.txt" in result.stdout
 
 
 def test_what_it_generates_is_a_student_copy(course):

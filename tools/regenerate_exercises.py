@@ -126,7 +126,7 @@ def regenerate(course: Path) -> str:
             changed, kept = replace_files(folder, release)
             count = len(list(folder.glob("*.ipynb")))
             report.append(
-                f"{release}: {count} student copies, {len(changed)} files changed"
+                f"{release}: {count} student copies, {len(changed)} file{'s' * (len(changed) != 1)} changed"
                 + (f" ({', '.join(changed)})" if changed else "")
             )
             if kept:
