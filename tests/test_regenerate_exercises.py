@@ -62,11 +62,17 @@ def test_regenerates_the_copies_without_an_activated_environment(course):
     assert "1 file changed" in result.stdout and "my notes.txt" in result.stdout
 
 
-def test_what_it_generates_is_a_student_copy(course):
+def test_what_it_generates_is_a_student_copy_the_course_can_grade(course):
     support.python(TOOL, "--course", course, env=BARE)
     for path in (course / "release" / "mnist").glob("*.ipynb"):
         text = path.read_text(encoding="utf-8")
         assert "# YOUR CODE HERE" in text and "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    from nbgrader.api import Gradebook
+
+    # `nbgrader autograde mnist` in the course folder needs the assignment and its graded cells
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assignment = gradebook.find_assignment("mnist")
+        assert len(assignment.notebooks) == 5 and assignment.max_score == 15
 
 
 def test_a_failing_run_leaves_release_as_it_was(course):

@@ -7,7 +7,9 @@ nbgrader's ``generate_assignment`` makes the copies in a temporary copy of the c
 student copy (no solution, no hidden test, no output), are the copies written over those in
 ``exercises/release/``, one file at a time. A failure leaves ``exercises/release/`` exactly as it
 was and says why. Files in ``exercises/release/`` that the solutions no longer produce are left
-where they are, and listed.
+where they are, and listed. As with nbgrader run in the course folder, the course's gradebook
+(``gradebook.db``, kept out of git) records the assignment and its graded cells, which
+``nbgrader autograde`` needs.
 
 nbgrader runs from the environment of the Python that runs this script, and finds its ``alembic``
 helper next to that Python, so the environment need not be activated. ``--course`` names another
@@ -60,8 +62,11 @@ def generate(course: Path, scratch: Path) -> dict[str, Path]:
     env = nbgrader_environment()
     for name in assignments:
         command = [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"]
+        # the files go to the scratch copy; the course's own gradebook learns the assignment and
+        # its graded cells, as with nbgrader in the course folder, so that autograde can run there
+        gradebook = f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"
         result = subprocess.run(
-            [*command, f"--CourseDirectory.root={scratch}"],
+            [*command, f"--CourseDirectory.root={scratch}", gradebook],
             cwd=scratch,
             env=env,
             capture_output=True,
