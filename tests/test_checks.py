@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from utils.checks import (
+    WIDTH,
     CheckFailed,
     NotDoneYet,
     Passed,
@@ -18,6 +19,7 @@ from utils.checks import (
     check_parameter_count,
     check_regularized,
     check_test_accuracy,
+    feedback_lines,
     layer_output_shapes,
 )
 from utils.setup import import_keras_quietly
@@ -56,11 +58,53 @@ def mlp(hidden=(64,), activation="softmax", units=10):
 RIGHT_SHAPES = [(26, 26, 32), (13, 13, 32), (11, 11, 64), (7744,), (10,)]
 
 
-def test_failures_show_one_friendly_line_instead_of_a_traceback():
+def test_failures_show_their_message_instead_of_a_traceback():
     assert CheckFailed("x is wrong")._render_traceback_() == ["❌ Not right yet: x is wrong"]
     assert NotDoneYet("x is None")._render_traceback_() == ["⏳ Not done yet: x is None"]
     assert repr(Passed("all good")) == "✅ Right: all good"
     assert issubclass(NotDoneYet, CheckFailed)
+
+
+LONG = (
+    "you wrote 33,801, which is less than the model has. A Conv2D has k·k·c·f + f parameters "
+    "(c input channels, f filters), a Dense layer inputs·units + units; pooling and Flatten have none."
+)
+
+
+def test_a_long_message_is_wrapped_whole_at_spaces_within_the_width():
+    lines = CheckFailed(LONG)._render_traceback_()
+    assert len(lines) == 3 and all(len(line) <= WIDTH for line in lines), lines
+    assert " ".join(lines) == "❌ Not right yet: " + LONG, "every word is there, none cut"
+    assert "(c input channels, f filters)" in lines[1], "a short parenthesis stays on one line"
+    assert str(CheckFailed(LONG)) == LONG, "the message itself stays one line, for logs and tests"
+
+
+def test_wrapping_never_cuts_a_word_and_keeps_short_code_together():
+    assert feedback_lines("a " + "x" * 100 + " b", width=20) == ["a", "x" * 100, "b"]
+    assert feedback_lines("write `keras.Input(shape=(28, 28, 1))` first", width=20) == [
+        "write",
+        "`keras.Input(shape=(28, 28, 1))`",
+        "first",
+    ]
+    assert feedback_lines("  spaces   and\nnewlines  ", width=40) == ["spaces and newlines"]
+
+
+def test_the_validate_commands_width_shows_every_line_whole():
+    """nbgrader validate indents each line by 4 and cuts it past 87 characters, adding "..."."""
+    assert 4 + WIDTH <= 87
+    assert 4 + WIDTH + 1 <= 80, "with the emoji's second column, a line fits an 80-column terminal"
+
+
+def test_a_pass_is_printed_not_returned_as_the_cells_value(capsys):
+    """nbgrader reads a check cell's value (an execute_result) as a partial-credit score.
+
+    IPython asks the formatter for the value's data; an object that displays itself gets none,
+    and the kernel then sends no execute_result (the exercises' autograding test sees it)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    data, _ = InteractiveShell.instance().display_formatter.format(Passed(LONG))
+    assert data == {}, "no value for the cell's result"
+    assert capsys.readouterr().out.splitlines() == feedback_lines(f"✅ Right: {LONG}")
 
 
 def test_layer_output_shapes_leave_out_the_batch_size():
@@ -105,6 +149,44 @@ def test_output_shapes_know_about_same_padding():
         check_output_shapes([(26, 26, 32), *RIGHT_SHAPES[1:]], model)
 
 
+def test_a_missing_shape_names_the_layer_it_belongs_to():
+    model = convnet()
+    with pytest.raises(CheckFailed, match=r"no shape for layer 2 \(max_pooling2d.*, MaxPooling2D\)"):
+        check_output_shapes([RIGHT_SHAPES[0], *RIGHT_SHAPES[2:]], model)
+    with pytest.raises(CheckFailed, match=r"no shape for layer 5 \(dense.*, Dense\)"):
+        check_output_shapes(RIGHT_SHAPES[:4], model)
+    with pytest.raises(CheckFailed, match=r"leave out the input's shape \(28, 28, 1\)"):
+        check_output_shapes([(28, 28, 1), *RIGHT_SHAPES], model)
+    # other shapes wrong too: no guess at which one is missing, but the layers in order
+    with pytest.raises(
+        CheckFailed,
+        match=r"5 layers \(Conv2D, MaxPooling2D, Conv2D, Flatten, Dense\): write one shape per layer",
+    ) as caught:
+        check_output_shapes([(26, 26, 32), (13, 13, 32), (13, 13, 64), (10,)], model)
+    assert "no shape for" not in str(caught.value)
+    with pytest.raises(CheckFailed, match=r"you gave 1 shape but"):
+        check_output_shapes([(26, 26, 32)], model)
+
+
+def test_shapes_or_a_count_typed_as_text_say_to_drop_the_quotes():
+    model = convnet()
+    total = model.count_params()
+    with pytest.raises(CheckFailed, match=r"in quotes: write a list of tuples without quotes"):
+        check_output_shapes(str(RIGHT_SHAPES), model)
+    with pytest.raises(
+        CheckFailed, match=rf"in quotes, so Python reads it as text: drop the quotes and write {total}\."
+    ):
+        check_parameter_count(f"{total:,}", model)
+    with pytest.raises(CheckFailed, match=r"Python reads 96,266 as 2 numbers, \(96, 266\): write 96266 "):
+        check_parameter_count((96, 266), model)  # what `= 96,266` gives, without quotes
+    with pytest.raises(CheckFailed, match=r"Python reads 1,000,005 as 3 numbers"):
+        check_parameter_count((1, 0, 5), model)
+    with pytest.raises(CheckFailed, match=rf"write a whole number, {total}, not the float {total}\.0"):
+        check_parameter_count(float(total), model)
+    with pytest.raises(CheckFailed, match=r"a whole number; you gave a str"):
+        check_parameter_count("many", model)
+
+
 def test_parameter_count_right_wrong_and_not_done():
     model = convnet()
     total = model.count_params()
@@ -116,7 +198,7 @@ def test_parameter_count_right_wrong_and_not_done():
     with pytest.raises(CheckFailed, match=r"more than the model has. A Conv2D has k·k·c·f \+ f"):
         check_parameter_count(total + 1, model)
     with pytest.raises(CheckFailed, match=r"whole number"):
-        check_parameter_count(float(total), model)
+        check_parameter_count(total + 0.5, model)
 
 
 def test_mlp_right_wrong_and_not_done():
@@ -247,7 +329,14 @@ def test_most_confused_right_wrong_and_not_done():
     )
     with pytest.raises(NotDoneYet):
         check_most_confused(None, matrix)
-    with pytest.raises(CheckFailed, match=r"swapped: the count 7 is in row 4, column 9"):
+    with pytest.raises(
+        CheckFailed, match=r"\(9, 4\) means a 9 read as a 4, which happened 0 times"
+    ) as caught:
+        check_most_confused((9, 4), matrix)
+    assert "row 9, column 4" in str(caught.value) and "row t is the true digit" in str(caught.value)
+    assert "(4, 9)" not in str(caught.value) and "4 read as a 9" not in str(caught.value), "no answer given"
+    matrix[9, 4] = 1
+    with pytest.raises(CheckFailed, match=r"which happened 1 time\. "):
         check_most_confused((9, 4), matrix)
     with pytest.raises(CheckFailed, match=r"happens 3 times, but another mistake happens 7 times"):
         check_most_confused((7, 2), matrix)
@@ -283,7 +372,11 @@ def test_a_functional_model_has_the_same_layers_as_the_sequential_one():
         (lambda: check_parameter_count(13610, None), NotDoneYet, r"`model` is still None"),
         (lambda: check_output_shapes(42, convnet()), CheckFailed, r"write a list of shapes, one per layer"),
         (lambda: check_output_shapes(RIGHT_SHAPES, None), NotDoneYet, r"`model` is still None"),
-        (lambda: check_output_shapes("26, 26, 32", convnet()), CheckFailed, r"write a list of shapes"),
+        (
+            lambda: check_output_shapes("26, 26, 32", convnet()),
+            CheckFailed,
+            r"in quotes: write a list of tuples",
+        ),
         (lambda: check_most_confused((4, 9), None), NotDoneYet, r"`matrix` is still None: do question 1"),
         (lambda: check_most_confused((4.5, 9), np.eye(10)), CheckFailed, r"two digits, \(true, predicted\)"),
         (lambda: check_most_confused("49", np.eye(10)), CheckFailed, r"two digits, \(true, predicted\)"),

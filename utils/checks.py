@@ -7,11 +7,14 @@ shrinks height and width by 2 pixels each, 1 at each edge (13 → 11): did you a
 An answer still at its starting value (``None``) raises ``NotDoneYet`` instead:
 ``⏳ Not done yet: …``.
 
-Both exceptions print as that one line in a notebook, without a traceback (IPython shows what
-``_render_traceback_`` returns, see ``utils.errors``). They are still errors, which is how the
-autograder (nbgrader) sees that a test cell failed; its feedback to the student is the same line.
+What a student sees is that message alone, without a traceback (IPython shows what
+``_render_traceback_`` returns, see ``utils.errors``), in lines of at most ``WIDTH`` characters:
+short enough that a notebook's error box, JupyterLab's Validate dialog and ``nbgrader validate``
+(which indents by 4 and cuts at 87) all show every word. A failure is still an error, which is
+how the autograder (nbgrader) sees that a test cell failed. A pass is *printed*, not shown
+as the cell's value: nbgrader would read a value as a partial-credit score.
 Whatever a student passes (``None``, a float, a string, labels out of range, a functional model)
-gets one of these two lines, never a traceback from NumPy or Keras.
+gets one of these messages, never a traceback from NumPy or Keras.
 
 Checks are tolerant where they should be: they compare shapes, layer types, counts and
 accuracy *ranges*, never exact floats. Keras is not imported here: layers are recognised by
@@ -20,6 +23,8 @@ their class names, so the checks also work on models loaded from a file.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -41,13 +46,39 @@ AUGMENTATION_LAYERS = (
 REGULARIZATION_LAYERS = ("Dropout", "SpatialDropout2D", "BatchNormalization")
 
 
+# The longest line of feedback: 4 (nbgrader validate's indent) + 74 + 1 (the emoji is two columns
+# wide) fits an 80-column terminal, and nbgrader validate cuts lines only past 87 characters.
+WIDTH = 74
+# Short spans a line should not break inside: a tuple, a list, `code`.
+_UNBREAKABLE = re.compile(r"\([^()]{1,30}\)|\[[^\[\]]{1,30}\]|`[^`]{1,30}`")
+
+
+def feedback_lines(text: str, width: int = WIDTH) -> list[str]:
+    """``text`` wrapped at spaces into lines of at most ``width`` characters, for a reader.
+
+    Short tuples, lists and ``code`` stay on one line; a word longer than ``width`` is not cut.
+
+    Example:
+        >>> feedback_lines("❌ Not right yet: layer 3 outputs (11, 11, 64), you wrote (13, 13, 64).", 40)
+        ['❌ Not right yet: layer 3 outputs', '(11, 11, 64), you wrote (13, 13, 64).']
+    """
+    kept = _UNBREAKABLE.sub(lambda span: span.group().replace(" ", "\u00a0"), " ".join(text.split()))
+    lines = textwrap.wrap(kept, width=width, break_long_words=False, break_on_hyphens=False)
+    return [line.replace("\u00a0", " ") for line in lines]
+
+
 class CheckFailed(TutorialError):
     """The answer is wrong; the message says what is wrong and what to try.
 
-    In a notebook it shows as one line, ``❌ Not right yet: <message>``, without a traceback.
+    In a notebook it shows as ``❌ Not right yet: <message>``, without a traceback, wrapped in
+    lines of at most ``WIDTH`` characters.
     """
 
     prefix = "❌ Not right yet: "
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: the message, one line per entry."""
+        return feedback_lines(self.prefix + str(self))
 
 
 class NotDoneYet(CheckFailed):
@@ -58,12 +89,21 @@ class NotDoneYet(CheckFailed):
 
 @dataclass(frozen=True)
 class Passed:
-    """A right answer; in a notebook it shows as ``✅ Right: <message>``."""
+    """A right answer; in a notebook it shows as ``✅ Right: <message>``.
+
+    A notebook prints it (a ``stream`` output) instead of showing it as the cell's value:
+    nbgrader reads a check cell's value as a partial-credit score and warns when it is not a
+    number.
+    """
 
     message: str
 
     def __repr__(self) -> str:
         return f"✅ Right: {self.message}"
+
+    def _ipython_display_(self) -> None:
+        """What IPython shows for a check cell's value: the message, wrapped, as printed text."""
+        print("\n".join(feedback_lines(repr(self))))
 
 
 def _layer_kind(layer: Any) -> str:
@@ -176,7 +216,12 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
     given_list: object = predicted
     if isinstance(given_list, np.ndarray) and given_list.ndim == 0:  # a lone number, not a list
         given_list = given_list.item()
-    if isinstance(given_list, (str, bytes, Mapping)) or not isinstance(given_list, (Sequence, np.ndarray)):
+    if isinstance(given_list, (str, bytes)):
+        raise CheckFailed(
+            "you wrote the shapes as text, in quotes: write a list of tuples without quotes, "
+            "e.g. [(26, 26, 32), (13, 13, 32), …]."
+        )
+    if isinstance(given_list, Mapping) or not isinstance(given_list, (Sequence, np.ndarray)):
         raise CheckFailed(
             "write a list of shapes, one per layer, e.g. [(26, 26, 32), (13, 13, 32), …]; "
             f"you gave a {type(given_list).__name__}."
@@ -184,10 +229,7 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
     actual = layer_output_shapes(model)
     answers = list(given_list)
     if len(answers) != len(actual):
-        raise CheckFailed(
-            f"you gave {len(answers)} shapes but the model has {len(actual)} layers: "
-            "write one shape per layer (the Input is not a layer)."
-        )
+        raise CheckFailed(_count_hint(answers, actual, _model_layers(model), _input_shape(model)))
     input_shape = _input_shape(model)
     for number, (layer, answer, expected) in enumerate(
         zip(_model_layers(model), answers, actual, strict=True), start=1
@@ -207,6 +249,30 @@ def check_output_shapes(predicted: Sequence[tuple[int, ...]] | None, model: Any)
             )
         input_shape = expected
     return Passed(f"all {len(actual)} output shapes match Keras.")
+
+
+def _count_hint(
+    answers: list[object], actual: list[tuple[int, ...]], layers: list[Any], input_shape: tuple[int, ...]
+) -> str:
+    """Why a list of shapes has the wrong length: which layer is missing, or what is extra."""
+    said = (
+        f"you gave {len(answers)} shape{'s' * (len(answers) != 1)} "
+        f"but the model has {len(actual)} layer{'s' * (len(actual) != 1)}"
+    )
+    shapes = [_as_shape(answer) for answer in answers]
+    if len(answers) == len(actual) + 1 and shapes[0] == input_shape:
+        return f"{said}: leave out the input's shape {input_shape}, the Input is not a layer."
+    if len(answers) == len(actual) - 1:
+        # one layer left out: the first place where the answers stop lining up with the layers
+        # (only said when every other shape is right, so the hint gives no answer away)
+        for gap, layer in enumerate(layers):
+            if shapes[:gap] == actual[:gap] and shapes[gap:] == actual[gap + 1 :]:
+                return (
+                    f"{said}: there is no shape for layer {gap + 1} ({layer.name}, {_layer_kind(layer)}). "
+                    "Write one shape per layer, in order."
+                )
+    kinds = ", ".join(_layer_kind(layer) for layer in layers)
+    return f"{said} ({kinds}): write one shape per layer, in order; the Input is not a layer."
 
 
 def _whole(value: object) -> TypeGuard[int | np.integer[Any]]:
@@ -241,9 +307,7 @@ def check_parameter_count(predicted: int | None, model: Any) -> Passed:
         raise NotDoneYet("`predicted_parameters` is still None: work out the total, then run the cell again.")
     _require_model(model, "model", "build the model")
     if not _whole(predicted):
-        raise CheckFailed(
-            f"the number of parameters is a whole number; you gave a {type(predicted).__name__}."
-        )
+        raise CheckFailed(_not_a_count(predicted))
     total = int(model.count_params())
     if predicted == total:
         return Passed(f"the model has {total:,} parameters.")
@@ -257,6 +321,26 @@ def check_parameter_count(predicted: int | None, model: Any) -> Passed:
         "A Conv2D has k·k·c·f + f parameters (c input channels, f filters), a Dense layer "
         "inputs·units + units; pooling and Flatten have none."
     )
+
+
+def _not_a_count(predicted: object) -> str:
+    """What to write instead of something that is not a whole number, aimed at the usual slips."""
+    if isinstance(predicted, str):
+        digits = predicted.replace(",", "").replace("_", "").replace(" ", "")
+        if digits.isdecimal():
+            return f"the number is in quotes, so Python reads it as text: drop the quotes and write {int(digits)}."
+    if isinstance(predicted, tuple) and len(predicted) > 1 and all(_whole(part) for part in predicted):
+        first, *groups = (int(part) for part in predicted)
+        if first > 0 and all(0 <= group < 1000 for group in groups):  # 33,802 read as (33, 802)
+            typed = ",".join([str(first), *(f"{group:03d}" for group in groups)])
+            return (
+                f"Python reads {typed} as {len(predicted)} numbers, {short(predicted)}: "
+                f"write {typed.replace(',', '')} without commas (or {typed.replace(',', '_')})."
+            )
+        return f"write one whole number; you gave a tuple of {len(predicted)} numbers, {short(predicted)}."
+    if isinstance(predicted, float) and predicted.is_integer():
+        return f"write a whole number, {int(predicted)}, not the float {predicted}."
+    return f"the number of parameters is a whole number; you gave a {type(predicted).__name__}."
 
 
 def check_mlp(model: Any) -> Passed:
@@ -555,12 +639,15 @@ def check_most_confused(pair: tuple[int, int] | None, matrix: np.ndarray | None)
         )
     if mistakes[true, predicted] == most:
         return Passed(f"a {true} read as a {predicted} is the most frequent mistake ({most} times).")
+    happened = int(mistakes[true, predicted])
+    times = f"{happened} time{'s' * (happened != 1)}"
     if mistakes[predicted, true] == most:
         raise CheckFailed(
-            f"swapped: the count {most} is in row {predicted}, column {true}, so it is a {predicted} "
-            f"read as a {true}. Rows are the true digits."
+            f"{(true, predicted)} means a {true} read as a {predicted}, which happened {times}. "
+            f"Is your largest count in row {true}, column {predicted}? In matrix[t, p] the row t is "
+            "the true digit and the column p the prediction."
         )
     raise CheckFailed(
-        f"a {true} read as a {predicted} happens {int(mistakes[true, predicted])} times, but another "
-        f"mistake happens {most} times: look for the largest number off the diagonal."
+        f"a {true} read as a {predicted} happens {times}, but another mistake happens {most} times: "
+        "look for the largest number off the diagonal."
     )
