@@ -135,3 +135,21 @@ def test_jupyterlab_opens_for_a_learner_without_news_pop_up_or_instructor_menus(
     assert found, "JupyterLab's page has its configuration"
     disabled = json.loads(found[1])["disabledExtensions"]
     assert "@jupyter/nbgrader" in disabled, disabled
+
+
+def test_an_instructor_turns_nbgrader_s_tools_on_and_off_as_the_guide_says():
+    """docs/instructors.md: `jupyter labextension enable @jupyter/nbgrader`, then `disable`. The
+    command writes the environment's page config, which is put back as it was afterwards."""
+    page_config = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    jupyter = Path(sys.executable).with_name("jupyter")
+    guide = (ROOT / "docs" / "instructors.md").read_text()
+    assert ".venv/bin/jupyter labextension enable @jupyter/nbgrader" in guide
+    assert ".venv/bin/jupyter labextension disable @jupyter/nbgrader" in guide
+    before = page_config.read_bytes()
+    try:
+        run(jupyter, "labextension", "enable", "@jupyter/nbgrader")
+        assert json.loads(page_config.read_text())["disabledExtensions"]["@jupyter/nbgrader"] is False
+        run(jupyter, "labextension", "disable", "@jupyter/nbgrader")
+        assert json.loads(page_config.read_text())["disabledExtensions"]["@jupyter/nbgrader"] is True
+    finally:
+        page_config.write_bytes(before)
