@@ -212,6 +212,7 @@ def jupyterlab(workdir: Path, root: Path = ROOT) -> Iterator[tuple[str, str]]:
         "--allow-root",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, for tests that run commands
     ]
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(workdir / "settings")}

@@ -12,7 +12,9 @@ Playwright, runs all its cells and works its explainer as a reader would:
   to it with the arrow keys shows its filter;
 - notebook 1: each window's sum of products equals Keras's feature map there, the arrow keys,
   Step and the slider move the window, Play moves it by itself, and not when reduced motion is
-  asked for.
+  asked for;
+- the guides (README, CONTRIBUTING, docs/): every link to a file of the repository, clicked in
+  JupyterLab's Markdown Preview, opens that file.
 
 Screenshots go to artifacts/: each explainer, and each test's last view. Every wait is bounded. The
 notebooks are not changed (autosave is off; a changed file is restored and fails the test).
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pytest
@@ -213,3 +216,55 @@ def test_notebook_1s_window_sums_are_keras_feature_map(lab, page, browser):
     expect(page.locator(".mnist-explainer-convolution")).to_have_attribute(
         "data-motion", "reduce", timeout=60_000
     )
+
+
+DOCUMENTS = ["README.md", "CONTRIBUTING.md", "docs/instructors.md", "docs/classroom.md"]
+
+
+def test_every_relative_link_of_the_guides_opens_its_file_in_jupyterlab(lab, page):
+    """Each guide opened as JupyterLab renders it (Markdown Preview); each link to a file of the
+    repository clicked: it must open that file, never "File Load Error" (a link to a folder)."""
+    url, token = lab
+    page.goto(f"{url}/lab?token={token}&reset", timeout=90_000)
+    page.wait_for_function("window.jupyterapp !== undefined", timeout=90_000)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")  # every plugin active
+    clicked, problems = 0, []
+    for document in DOCUMENTS:
+        page.evaluate(
+            "async path => { await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Markdown Preview'}); }",
+            document,
+        )
+        preview = page.locator(".jp-MarkdownViewer:visible .jp-RenderedMarkdown")
+        preview.locator("a[href*='/files/']").first.wait_for(timeout=60_000)  # rendered
+        hrefs = preview.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        # JupyterLab writes a relative link as {url}/files/<path from its root>, and opens that
+        # path in a new tab when it is clicked
+        relative = sorted({h for h in hrefs if h.startswith(f"{url}/files/")})
+        assert relative, f"{document} has no relative links to check: {hrefs}"
+        for href in relative:
+            target = unquote(urlsplit(href).path.removeprefix("/files/"))
+            preview.locator(f'a[href="{href}"]').first.click()
+            try:
+                page.wait_for_function(
+                    "path => window.jupyterapp.shell.currentWidget?.context?.path === path",
+                    arg=target,
+                    timeout=30_000,
+                )
+            except Exception:
+                problems.append(f"{document}: {href} did not open {target}")
+            if page.locator(".jp-Dialog").count():
+                problems.append(f"{document}: {href}: {page.locator('.jp-Dialog').inner_text()[:120]!r}")
+                page.keyboard.press("Escape")
+            page.evaluate(
+                "path => { const w = window.jupyterapp.shell.currentWidget;"
+                " if (w?.context?.path !== path) w?.dispose(); }",  # closed unsaved: no prompt
+                document,
+            )
+            page.evaluate(
+                "async path => { await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Markdown Preview'}); }",
+                document,
+            )
+            clicked += 1
+        page.evaluate("async () => { await window.jupyterapp.commands.execute('application:close-all'); }")
+    print(f"{clicked} relative links clicked in {len(DOCUMENTS)} guides")
+    assert not problems, "\n".join(problems)
