@@ -27,7 +27,7 @@ class DrawingPad(Explainer):
     """A canvas to draw a digit on, with the 28×28 image the network sees and its ten probabilities.
 
     It starts with ``strokes`` (a 7) drawn; **Clear** empties it. It works wherever anywidget
-    does (JupyterLab, Notebook 7, VS Code, Colab), and keeps working if the kernel stops.
+    does (JupyterLab, Jupyter Notebook 7, VS Code, Colab), and keeps working if the kernel stops.
 
     Example:
         >>> DrawingPad("models/mnist_convnet.keras")

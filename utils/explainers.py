@@ -2,7 +2,7 @@
 
 Each is an `anywidget <https://anywidget.dev>`_: its browser code is ``web/explainers.js``
 (with ``web/convnet.js``, the network's forward pass, and ``web/prepare.js``, the drawing's
-preparation), which works in JupyterLab, Notebook 7, VS Code and Colab. Python gives it its data
+preparation), which works in JupyterLab, Jupyter Notebook 7, VS Code and Colab. Python gives it its data
 once, when the cell runs; after that everything happens in the page, so it keeps working
 however busy the kernel is.
 

@@ -351,7 +351,7 @@ def plot_steps(steps: Mapping[str, np.ndarray], title: str) -> Figure:
     captions = [
         f"{name}\n{image.shape[0]}×{image.shape[1]}" for name, image in zip(steps, images, strict=True)
     ]
-    return _image_grid(images, captions, title, ncols=len(images), cell_width=1.8, fontsize=9, cmap="gray_r")
+    return _image_grid(images, captions, title, ncols=len(images), cell_width=2.2, fontsize=9, cmap="gray_r")
 
 
 def plot_explanation(
