@@ -98,6 +98,38 @@ def run_notebook(path: Path, timeout: int = 1800) -> Any:
     return notebook
 
 
+def needed(reason: str) -> None:
+    """Skip the test on a workstation, fail it in CI (``CI`` set): something it needs is missing."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {reason}")
+    pytest.skip(reason)
+
+
+def npm_package(name: str, version: str, entry: str) -> Path:
+    """``entry`` (a path inside the package) of an npm package installed into ``.cache/<name>``
+    on first use; skipped without npm, except in CI."""
+    folder = ROOT / ".cache" / name
+    path = folder / "node_modules" / entry
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            needed(f"npm is missing: this test needs {name} from npm")
+        run(
+            npm,
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            folder,
+            f"{name}@{version}",
+            timeout=300,
+        )
+    return path
+
+
 # --- a tiny model -------------------------------------------------------------------------------
 
 

@@ -35,13 +35,12 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pytest
 
-from support import ROOT, TOOLS, draw, drawn_digit, python, run, static_server
+from support import ROOT, TOOLS, draw, drawn_digit, npm_package, python, static_server
 
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = ROOT / "artifacts"
 AXE_VERSION = "4.14.1"
-AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES_FROM = [
     "notebooks/*.ipynb",
     "exercises/release/mnist/*.ipynb",
@@ -167,20 +166,8 @@ def test_launch_buttons_point_at_the_notebook_on_the_repositorys_branch(tmp_path
     assert 'href="https://github.com/example-owner/mnist-book/tree/main/utils/setup.py"' in chapter
 
 
-def install_axe() -> None:
-    if AXE.exists():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but npm is missing: the accessibility scan needs axe-core from npm")
-        pytest.skip("npm is missing: the accessibility scan needs axe-core from npm")
-    options = ["--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE.parents[2])]
-    run(npm, "install", *options, f"axe-core@{AXE_VERSION}", timeout=300)
-
-
 def test_the_site_in_a_real_browser(site, tmp_path, browser):
-    install_axe()
+    axe = npm_package("axe-core", AXE_VERSION, "axe-core/axe.min.js")
     from playwright.sync_api import expect
 
     pages = [str(page.relative_to(site)) for page in html_pages(site)]
@@ -220,7 +207,7 @@ def test_the_site_in_a_real_browser(site, tmp_path, browser):
                         "[...document.querySelectorAll('main img')].filter(i => !i.alt || /\\.(png|jpe?g|svg)$/.test(i.alt)).map(i => i.src)"
                     )
                     problems += [f"{current[0]}: image without a text alternative: {src}" for src in unnamed]
-                    page.add_script_tag(path=str(AXE))
+                    page.add_script_tag(path=str(axe))
                     for violation in page.evaluate("axe.run(document, {resultTypes: ['violations']})")[
                         "violations"
                     ]:

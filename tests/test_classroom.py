@@ -62,21 +62,13 @@ from test_classroom_config import tljh_file, tljh_settings
 from uv import find_uv_bin
 
 import support
-from support import EXERCISES, NBGRADER, ROOT, free_port, run, server
+from support import EXERCISES, NBGRADER, ROOT, free_port, needed, npm_package, run, server
 
 pytestmark = pytest.mark.slow
 
 COURSE, ASSIGNMENT = "mnist-convnet", "mnist"
 NOTEBOOK = "01_predict_shapes_and_parameters"
 CHP_VERSION = "5.3.0"  # configurable-http-proxy, the proxy JupyterHub starts by default
-CHP = ROOT / ".cache" / "configurable-http-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
-
-
-def needed(reason: str) -> None:
-    """Skip here, fail in CI: what this test needs is missing."""
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {reason}")
-    pytest.skip(reason)
 
 
 # --- 1. login -------------------------------------------------------------------------------------
@@ -129,20 +121,10 @@ class GitHubStandIn(BaseHTTPRequestHandler):
         pass
 
 
-def install_proxy() -> Path:
-    if not CHP.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            needed("npm is missing: JupyterHub's proxy (configurable-http-proxy) comes from npm")
-        options = ["--no-save", "--no-audit", "--no-fund", "--prefix", str(CHP.parents[2])]
-        run(npm, "install", *options, f"configurable-http-proxy@{CHP_VERSION}", timeout=300)
-    return CHP
-
-
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory) -> Iterator[dict[str, str]]:
     """JupyterHub with TLJH's login settings from classroom/tljh-config.yaml, GitHub stood in for."""
-    proxy = install_proxy()
+    proxy = npm_package("configurable-http-proxy", CHP_VERSION, ".bin/configurable-http-proxy")
     folder = tmp_path_factory.mktemp("hub")
     client = ("class-hub-test", secrets.token_hex(16))
     GitHubStandIn.client = client

@@ -176,7 +176,6 @@ CHECKED = {
     "jupyter_server_config.json": "Jupyter Server's classes",
     "nbgrader_config.py": "nbgrader's classes",
     "appendix.Dockerfile": "repo2docker",
-    "requirements-hub.txt": "the measuring rig's environment, not a hub's setting",
 }
 
 

@@ -23,8 +23,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="e.g. notebooks/07_*.ipynb")
     parser.add_argument("--cpus", type=int, default=2, help="CPU cores to pin the run to (default: 2)")
-    parser.add_argument("--note", default="", help="conditions worth recording in benchmarks/")
-    parser.add_argument("--no-publish", action="store_true", help="leave README and headers alone")
+    parser.add_argument("--note", default="", help="conditions worth recording in tools/timings/")
+    parser.add_argument("--no-publish", action="store_true", help="leave the published table and the headers alone")
     args = parser.parse_args()
     missing = [str(path) for path in args.notebooks if not path.is_file()]
     if missing:
@@ -34,7 +34,7 @@ def main() -> None:
     merge(RESULTS / f"cpu{cpus}.json", rows, machine(), len(os.sched_getaffinity(0)), args.note)
     if not args.no_publish:
         publish()
-    print(f"Saved {len(rows)} notebook(s), merged into benchmarks/cpu{cpus}.json; review with git diff.")
+    print(f"Saved {len(rows)} notebook(s), merged into tools/timings/cpu{cpus}.json; review with git diff.")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ to research/classroom/classroom.json. This is a measuring tool, not a test: one 
 (N = 1, 2, 4, 8, and 4, 8 in classroom mode) takes about 40 minutes on 2 cores.
 
 Needs a virtual environment with JupyterHub and the learner's packages, and the proxy from
-the npm registry (classroom/requirements-hub.txt says how), then, from the repository's root:
+the npm registry (research/classroom/requirements.txt says how), then, from the repository's root:
 
     /tmp/hubvenv/bin/python research/classroom/measure_classroom.py --students 1 2 4 8 --classroom 4 8
 """
@@ -506,7 +506,7 @@ def main() -> None:
         "--proxy",
         type=Path,
         default=Path("/tmp/chp/node_modules/.bin/configurable-http-proxy"),
-        help="configurable-http-proxy, installed with npm (classroom/requirements-hub.txt)",
+        help="configurable-http-proxy, installed with npm (research/classroom/requirements.txt)",
     )
     parser.add_argument(
         "--notebook", type=Path, default=TRAINING, help="the notebook to train with (to debug)"
