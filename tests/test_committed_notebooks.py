@@ -227,5 +227,7 @@ def test_notebook_9s_preprocessing_reproduces_mnist():
 def test_notebook_7_teaches_with_charts_in_at_most_1400_words():
     cells = read(ROOT / "notebooks" / "07_make_it_train_faster.ipynb").cells
     words = sum(len(cell.source.split()) for cell in cells if cell.cell_type == "markdown")
-    charts = sum("image/png" in output.get("data", {}) for cell in cells for output in cell.get("outputs", []))
+    charts = sum(
+        "image/png" in output.get("data", {}) for cell in cells for output in cell.get("outputs", [])
+    )
     assert words <= 1400 and charts >= 3, f"{words} words of prose, {charts} charts"

@@ -24,7 +24,9 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="+", type=Path, help="e.g. notebooks/07_*.ipynb")
     parser.add_argument("--cpus", type=int, default=2, help="CPU cores to pin the run to (default: 2)")
     parser.add_argument("--note", default="", help="conditions worth recording in tools/timings/")
-    parser.add_argument("--no-publish", action="store_true", help="leave the published table and the headers alone")
+    parser.add_argument(
+        "--no-publish", action="store_true", help="leave the published table and the headers alone"
+    )
     args = parser.parse_args()
     missing = [str(path) for path in args.notebooks if not path.is_file()]
     if missing:
