@@ -30,7 +30,7 @@ import shutil
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import numpy as np
 import pytest
@@ -157,7 +157,10 @@ def test_launch_buttons_point_at_the_notebook_on_the_repositorys_branch(tmp_path
     options = ["-q", "-b", "html", "-c", ROOT / "book", stage, tmp_path / "book"]
     python("-m", "sphinx", *options, env={**os.environ, "BOOK_PYPROJECT": str(pyproject)})
     chapter = (tmp_path / "book" / "notebooks" / "01_build_the_convnet_base.html").read_text()
-    assert f"https://mybinder.org/v2/gh/example-owner/mnist-book/main?urlpath=lab/tree/{notebook}" in chapter
+    assert (
+        f"https://mybinder.org/v2/gh/example-owner/mnist-book/main?labpath={quote(notebook, safe='')}"
+        in chapter
+    )
     assert (
         f"https://colab.research.google.com/github/example-owner/mnist-book/blob/main/{notebook}" in chapter
     )

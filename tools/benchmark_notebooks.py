@@ -317,7 +317,9 @@ def main() -> None:
     )
     parser.add_argument("--note", default="", help="conditions worth recording, e.g. other jobs running")
     parser.add_argument(
-        "--publish", action="store_true", help="update README and headers from tools/timings/"
+        "--publish",
+        action="store_true",
+        help="update the table in CONTRIBUTING.md and the notebooks' headers from tools/timings/",
     )
     parser.add_argument(
         "--server-mb", type=int, help="the Jupyter server's measured memory, added for a session's peak"

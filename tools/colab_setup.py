@@ -10,15 +10,15 @@ if "COLAB_RELEASE_TAG" in os.environ:
     FOLDER = "notebooks"
 
     class SetupFailed(Exception):
-        def _render_traceback_(self):  # Colab shows this sentence alone, without a traceback
+        def _render_traceback_(self) -> list[str]:  # Colab shows this sentence alone, without a traceback
             return [str(self)]
 
-    def step(what, command):
+    def step(what: str, command: list[str]) -> None:
         """Run a command, showing its output as it comes, so that the wait is visible."""
         print(f"{what}; this usually takes less than a minute.", flush=True)
         shown = []
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
-            for line in run.stdout:
+            for line in run.stdout or []:
                 shown.append(line.strip())
                 print("   ", line.rstrip(), flush=True)
         if run.returncode != 0:

@@ -10,12 +10,17 @@ repository by relative paths, as GitHub shows them. In the book:
   pyproject.toml), and is left as plain text while it is not.
 
 Links to pages themselves (``notebooks/02_….ipynb``) MyST resolves on its own.
+
+The theme's Binder button opens JupyterLab with ``?urlpath=lab/tree/<path>``; mybinder documents
+``?labpath=<url-encoded path>`` for JupyterLab, which this extension writes instead.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
+from urllib.parse import quote, unquote
 
 from docutils import nodes
 from sphinx import addnodes
@@ -56,6 +61,21 @@ class RepositoryLinks(SphinxPostTransform):
                 node.replace_self(node.children)
 
 
+URLPATH = re.compile(r"\?urlpath=lab/tree/(?P<path>[^&#]+)$")
+
+
+def binder_labpath(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Rewrite the theme's Binder launch button from ``?urlpath=lab/tree/…`` to ``?labpath=…``."""
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("text") == "Binder" and (found := URLPATH.search(button.get("url", ""))):
+                path = quote(unquote(found["path"]), safe="")
+                button["url"] = URLPATH.sub(f"?labpath={path}", button["url"])
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(RepositoryLinks)
+    app.connect("html-page-context", binder_labpath, priority=600)  # after the theme adds its buttons (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
