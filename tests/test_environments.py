@@ -138,8 +138,9 @@ def test_jupyterlab_opens_for_a_learner_without_news_pop_up_or_instructor_menus(
 
 
 def test_an_instructor_turns_nbgrader_s_tools_on_and_off_as_the_guide_says():
-    """docs/instructors.md: `jupyter labextension enable @jupyter/nbgrader`, then `disable`. The
-    command writes the environment's page config, which is put back as it was afterwards."""
+    """docs/instructors.md: `jupyter labextension enable @jupyter/nbgrader`, then `disable`, or
+    `requirements.txt` installed again (its `./jupyter-settings` line). The commands write the
+    environment's page config, which is put back as it was afterwards."""
     page_config = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
     jupyter = Path(sys.executable).with_name("jupyter")
     guide = (ROOT / "docs" / "instructors.md").read_text()
@@ -150,6 +151,11 @@ def test_an_instructor_turns_nbgrader_s_tools_on_and_off_as_the_guide_says():
         run(jupyter, "labextension", "enable", "@jupyter/nbgrader")
         assert json.loads(page_config.read_text())["disabledExtensions"]["@jupyter/nbgrader"] is False
         run(jupyter, "labextension", "disable", "@jupyter/nbgrader")
+        assert json.loads(page_config.read_text())["disabledExtensions"]["@jupyter/nbgrader"] is True
+        run(jupyter, "labextension", "enable", "@jupyter/nbgrader")
+        assert "./jupyter-settings" in (ROOT / "requirements.txt").read_text().splitlines()
+        assert "installing `requirements.txt` again also turns them off" in " ".join(guide.split())
+        python("-m", "pip", "install", "--quiet", "--no-deps", ROOT / "jupyter-settings")
         assert json.loads(page_config.read_text())["disabledExtensions"]["@jupyter/nbgrader"] is True
     finally:
         page_config.write_bytes(before)
