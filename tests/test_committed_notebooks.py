@@ -27,7 +27,7 @@ from support import EXERCISES, LESSONS, ROOT
 COMMITTED = [*LESSONS, *sorted(EXERCISES.glob("[rs]*/**/*.ipynb"))]
 # Words that speak to maintainers, not to a reader of the notebooks' prose.
 BACKSTAGE = re.compile(
-    r"\b(tests?|scripts|tools|research|benchmarks)/\w|\bnbval\b|\bpytest\b|\bCI\b|cpu family"
+    r"\b(tests?|scripts|tools|research|benchmarks)/\w|\bnbval\b|\bpytest\b|\bCI\b|cpu family|\bAVX"
     r"|earlier version of this|previous (recipe|version) of this|committed run",
     re.IGNORECASE,
 )

@@ -1,4 +1,4 @@
-"""Time each notebook and measure its memory; merge the numbers into benchmarks/ and publish them.
+"""Time each notebook and measure its memory; merge the numbers into tools/timings/ and publish them.
 
 To re-run one notebook after changing it, use ``tools/rerun_notebook.py`` (built on this
 script): it runs, saves, measures, merges and publishes in one command.
@@ -240,12 +240,12 @@ def publish(root: Path = ROOT) -> None:
             + " |"
         )
         on_other_cpus = [
-            (vectors(other["machine"]), r["seconds"])
+            (cpu_of(other["machine"]), r["seconds"])
             for other, r in zip(others, elsewhere_rows, strict=True)
             if r
         ]
         update_header(
-            notebooks / name, row, single, cpu=row.get("machine", latest).split(",")[0], others=on_other_cpus
+            notebooks / name, row, single, cpu=cpu_of(row.get("machine", latest)), others=on_other_cpus
         )
 
     page = root / TABLE_PAGE
@@ -264,18 +264,25 @@ def vectors(machine: str) -> str:
     return found[1] if found else machine.split(",")[0]
 
 
+def cpu_of(machine: str) -> str:
+    """The CPU of a machine's line as a reader says it: "Intel Xeon" for "Intel Xeon (AVX-512), 24 GiB"."""
+    return re.sub(r"\s*\(AVX[^)]*\)", "", machine.split(",")[0]).strip()
+
+
 def update_header(
     path: Path, two: Row, one: Row | None, cpu: str = "", others: list[tuple[str, float]] | None = None
 ) -> None:
     """Rewrite the "**Runs in** …" line of a notebook's first cell; outputs are untouched.
 
-    ``others`` lists (vector extension, seconds) for 2-core runs on other CPUs."""
+    ``others`` lists (CPU, seconds) for 2-core runs on other CPUs. Peak memory is the whole
+    session's where it was measured (the kernel and the processes it started)."""
     notebook = nbformat.read(path, as_version=4)
     title = notebook.cells[0]
     line = f"**Runs in** about {two['seconds']:.0f} s on 2 CPU cores" + (f" ({cpu})" if cpu else "")
-    line += "".join(f", {seconds:.0f} s on 2 {name} cores" for name, seconds in others or [])
+    line += "".join(f", {seconds:.0f} s on 2 cores of another {name}" for name, seconds in others or [])
     line += f", {one['seconds']:.0f} s on one (as on Binder)" if one else ""
-    line += f"; peak memory {max(two['peak_mb'], (one or {}).get('peak_mb', 0)) / 1024:.1f} GiB."
+    peak = max(row.get("tree_peak_mb", row["peak_mb"]) for row in (two, one) if row)
+    line += f"; peak memory {peak / 1024:.1f} GiB."
     new_source, count = re.subn(r"^\*\*Runs in\*\*[^\n]*$", line, title.source, flags=re.M)
     if count != 1:
         raise SystemExit(f"{path.name}: its first cell has no line starting with **Runs in**")

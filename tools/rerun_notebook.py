@@ -6,7 +6,7 @@ For each notebook given, in order: execute it top to bottom in a fresh kernel in
 folder, pinned to 2 CPU cores (``--cpus``); write it back with this run's outputs, canonically
 (nbformat's JSON, cell ids kept, no execution timings); merge its time and memory into
 ``tools/timings/cpu2.json`` by notebook name (the other notebooks' rows stay). Then refresh the
-README's table and every measured notebook's "**Runs in**" line. Run it with nothing else busy
+table in CONTRIBUTING.md and every measured notebook's "**Runs in**" line. Run it with nothing else busy
 on the machine: the times are published. ``--no-publish`` stops after the merge.
 """
 
