@@ -130,6 +130,28 @@ def npm_package(name: str, version: str, entry: str) -> Path:
     return path
 
 
+AXE_VERSION = "4.14.1"  # axe-core, the accessibility checker the browser tests add to a page
+
+
+def serious_accessibility_findings(page: Any, selector: str = "html") -> list[str]:
+    """axe-core's serious and critical findings in the first element of ``page`` that matches
+    ``selector`` (the whole page by default), one line each."""
+    page.add_script_tag(path=str(npm_package("axe-core", AXE_VERSION, "axe-core/axe.min.js")))
+    found = page.evaluate(
+        """selector => {
+            const element = document.querySelector(selector);
+            if (!element) throw new Error(`nothing on the page matches ${selector}`);
+            return axe.run(element, {resultTypes: ['violations']});
+        }""",
+        selector,
+    )
+    return [
+        f"{violation['impact']}: {violation['id']} at {[node['target'] for node in violation['nodes']][:5]}"
+        for violation in found["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
 # --- a tiny model -------------------------------------------------------------------------------
 
 

@@ -35,12 +35,11 @@ from urllib.parse import quote, unquote, urlsplit
 import numpy as np
 import pytest
 
-from support import ROOT, TOOLS, draw, drawn_digit, npm_package, python, static_server
+from support import AXE_VERSION, ROOT, TOOLS, draw, drawn_digit, npm_package, python, static_server
 
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = ROOT / "artifacts"
-AXE_VERSION = "4.14.1"
 PAGES_FROM = [
     "notebooks/*.ipynb",
     "exercises/release/mnist/*.ipynb",
@@ -167,6 +166,20 @@ def test_launch_buttons_point_at_the_notebook_on_the_repositorys_branch(tmp_path
     assert f'href="../_sources/{notebook}"' in chapter, "no download button for the notebook"
     # Links to the repository's files that are not pages go to GitHub.
     assert 'href="https://github.com/example-owner/mnist-book/tree/main/utils/setup.py"' in chapter
+
+
+def test_the_explainers_pages_are_made_without_tensorflow():
+    """The book's build reads the shipped model's weights with h5py (book/requirements.txt has no
+    TensorFlow): the code and data the explainers' pages carry are made with TensorFlow and Keras
+    unimportable."""
+    code = (
+        "import sys\n"
+        "sys.modules.update(tensorflow=None, keras=None)  # importing either now fails\n"
+        "sys.path[:0] = ['book/_ext', '.']\n"
+        "import book_explainers\n"
+        "print(len(book_explainers.page_code(drawing=True)))"
+    )
+    assert int(python("-c", code, cwd=ROOT).stdout) > 100_000, "the network's weights are in the page"
 
 
 def test_the_site_in_a_real_browser(site, tmp_path, browser):

@@ -13,6 +13,7 @@ Playwright, runs all its cells and works its explainer as a reader would:
 - notebook 1: each window's sum of products equals Keras's feature map there, the arrow keys,
   Step and the slider move the window, Play moves it by itself, and not when reduced motion is
   asked for;
+- each explainer: axe-core finds nothing serious or critical in it;
 - the guides (README, CONTRIBUTING, docs/): every link to a file of the repository, clicked in
   JupyterLab's Markdown Preview, opens that file.
 
@@ -31,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pytest
 
-from support import ROOT, draw, drawn_digit, jupyterlab, run_all_cells
+from support import ROOT, draw, drawn_digit, jupyterlab, run_all_cells, serious_accessibility_findings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -151,6 +152,7 @@ def test_notebook_9s_pad_reads_drawings_in_the_page_with_the_kernels_model(lab, 
     expect(page.locator(".mnist-explainer-pad .prediction")).to_have_text(
         re.compile(READS.format(7)), timeout=120_000
     )
+    assert not serious_accessibility_findings(page, ".mnist-explainer-pad")
 
 
 def test_notebook_6_shows_every_layer_of_a_drawing_and_each_maps_filter(lab, page):
@@ -169,6 +171,7 @@ def test_notebook_6_shows_every_layer_of_a_drawing_and_each_maps_filter(lab, pag
     page.keyboard.press("ArrowRight")
     expect(layers.locator(".filter .caption")).to_contain_text("conv2d, map 1: its filter")
     layers.screenshot(path=str(ARTIFACTS / "notebook06_layers.png"))
+    assert not serious_accessibility_findings(page, ".mnist-explainer-layers")
 
 
 def test_notebook_1s_window_sums_are_keras_feature_map(lab, page, browser):
@@ -216,6 +219,7 @@ def test_notebook_1s_window_sums_are_keras_feature_map(lab, page, browser):
     expect(page.locator(".mnist-explainer-convolution")).to_have_attribute(
         "data-motion", "reduce", timeout=60_000
     )
+    assert not serious_accessibility_findings(page, ".mnist-explainer-convolution")
 
 
 DOCUMENTS = ["README.md", "CONTRIBUTING.md", "docs/instructors.md", "docs/classroom.md"]
