@@ -25,7 +25,9 @@ import hashlib
 import inspect
 import json
 import os
+import shlex
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ import yaml
 from traitlets import HasTraits, TraitError
 from traitlets.config import Config, JSONFileConfigLoader, PyFileConfigLoader
 
-from support import ROOT, run
+from support import ROOT, python, run
 
 CLASSROOM = ROOT / "classroom"
 MEASURING_HUB = ROOT / "research" / "classroom" / "measure_hub_config.py"
@@ -175,7 +177,7 @@ CHECKED = {
     "tljh_tutorial.py": "JupyterHub's classes: one setting, no login setting",
     "jupyter_server_config.json": "Jupyter Server's classes",
     "nbgrader_config.py": "nbgrader's classes",
-    "appendix.Dockerfile": "repo2docker",
+    "appendix.Dockerfile": "repo2docker, and JupyterLab's page configuration (Validate on, the rest off)",
 }
 
 
@@ -416,3 +418,47 @@ def test_repo2docker_accepts_the_hub_images_additions():
     # On Kubernetes students have no exchange: the tabs that would use it are off and locked.
     for plugin in ["assignment-list", "course-list", "formgrader", "create-assignment"]:
         assert step.count(f"@jupyter/nbgrader:{plugin}") == 2, f"{plugin} is not disabled and locked"
+
+
+def test_the_students_image_keeps_nbgrader_s_validate_button_and_nothing_else_of_it(tmp_path):
+    """binder/postBuild installs the learners' JupyterLab settings, which switch nbgrader's whole
+    JupyterLab extension off; the appendix's `jupyter labextension` lines, run after them in an
+    environment of their own, must leave Validate on and the rest off and locked, as JupyterLab's
+    own page configuration of that environment reads them."""
+    assert (
+        "pip install --no-cache-dir --no-deps ./jupyter-settings"
+        in (ROOT / "binder" / "postBuild").read_text()
+    )
+    image = tmp_path / "image"
+    python("-m", "venv", image)
+    image_python = image / "bin" / "python"
+    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}  # this JupyterLab, that prefix
+    run(image_python, "-m", "pip", "install", "--quiet", "--no-deps", ROOT / "jupyter-settings", env=env)
+    labextension = Path(sys.executable).with_name("jupyter-labextension")
+    lines = [
+        line
+        for line in (CLASSROOM / "appendix.Dockerfile").read_text().splitlines()
+        if "labextension" in line
+    ]
+    assert len(lines) == 3, lines
+    for line in lines:
+        run(
+            image_python,
+            labextension,
+            *shlex.split(line.split("jupyter labextension", 1)[1].rstrip(" \\")),
+            env=env,
+        )
+    code = (
+        "import json, logging\n"
+        "from jupyter_core.paths import jupyter_path\n"
+        "from jupyterlab_server.config import get_page_config\n"
+        "page = get_page_config(jupyter_path('labextensions'), logger=logging.getLogger())\n"
+        "print(json.dumps([page['disabledExtensions'], page['lockedExtensions']]))"
+    )
+    disabled, locked = json.loads(run(image_python, "-c", code, env=env).stdout)
+    others = {
+        f"@jupyter/nbgrader:{name}"
+        for name in ("formgrader", "create-assignment", "assignment-list", "course-list")
+    }
+    assert set(disabled) == others, "nbgrader's Validate (validate-assignment) is on, its other tools off"
+    assert others <= set(locked)
